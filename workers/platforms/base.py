@@ -1,0 +1,512 @@
+"""The contract between workers and the four platform clients, and the plumbing they share.
+
+Platform modules receive a `Connection`, an injected `httpx.AsyncClient`, a `TraceRecorder`, a `RateLimiter` and a
+`RefreshLock`; they import no database and no settings, and return only the types below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+import httpx
+
+from api.errors.taxonomy import ErrorType, Severity, doc_url
+from api.errors.taxonomy import info as taxonomy_info
+from api.traces.redaction import redact_headers, redact_text, redact_url, scrub
+
+
+class Platform(StrEnum):
+    amazon = "amazon"
+    tiktok = "tiktok"
+    shopee = "shopee"
+    lazada = "lazada"
+
+
+class Operation(StrEnum):
+    """What a call does; rate-limit buckets and traces are keyed by it."""
+
+    price = "price"
+    stock = "stock"
+    listing = "listing"
+    status = "status"
+    auth = "auth"
+
+
+# -----------------------------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRef:
+    """One SKU of one shop, with its platform-native ids (the SKU binding)."""
+
+    sku: str  # the seller's SKU (Amazon seller SKU, Lazada SellerSku, TikTok/Shopee seller_sku)
+    item_id: str | None = None  # ASIN / TikTok product_id / Shopee item_id / Lazada item_id
+    variant_id: str | None = None  # TikTok sku_id / Shopee model_id / Lazada sku_id
+    # Platform-specific extras of the binding, e.g. {"product_type": "LUGGAGE"} for Amazon,
+    # {"warehouse_id": "..."} for TikTok, {"location_id": "..."} for Shopee.
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceUpdate:
+    ref: ListingRef
+    price: Decimal
+    currency: str
+    sale_price: Decimal | None = None  # a promotional price, where the platform has one
+
+
+@dataclass(frozen=True, slots=True)
+class StockUpdate:
+    ref: ListingRef
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListingImage:
+    url: str
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingDraft:
+    ref: ListingRef
+    title: str
+    category_id: str  # Amazon product type, TikTok/Shopee/Lazada category id
+    price: Decimal
+    currency: str
+    quantity: int
+    description: str = ""
+    brand: str | None = None
+    images: Sequence[ListingImage] = ()
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+# -----------------------------------------------------------------------------------------------------------
+# Outputs
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformError:
+    error_type: ErrorType
+    severity: Severity
+    platform_code: str
+    platform_message: str
+    missing_fields: tuple[str, ...] = ()
+    doc_url: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict)  # the platform's error object as received
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    sku: str
+    ok: bool
+    errors: list[PlatformError] = field(default_factory=list)
+    trace_id: str | None = None
+    # Set when the platform only queued the change (Amazon ACCEPTED, Lazada): a read-back must confirm it.
+    needs_confirmation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ListingStatus:
+    sku: str
+    found: bool
+    status: str | None = None  # the platform's own status word (BUYABLE, ACTIVATE, NORMAL, active, ...)
+    price: Decimal | None = None
+    sale_price: Decimal | None = None
+    quantity: int | None = None
+    updated_at: datetime | None = None
+    errors: list[PlatformError] = field(default_factory=list)
+    trace_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSet:
+    access_token: str
+    refresh_token: str | None
+    access_expires_at: datetime
+    refresh_expires_at: datetime | None = None
+    scopes: tuple[str, ...] = ()
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The stored connection, as the workers hand it to a client
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    platform: Platform
+    shop_id: str  # our shop id: the rate-limit and refresh-lock key
+    market: str  # US, CA, UK, DE, JP, SEA, MY, TH, PH, ID
+    # App and shop credentials by name: Amazon client_id/client_secret/seller_id; TikTok app_key/app_secret/
+    # shop_cipher; Shopee partner_id/partner_key/shop_id; Lazada app_key/app_secret.
+    credentials: Mapping[str, str]
+    access_token: str | None = None
+    refresh_token: str | None = None
+    access_expires_at: datetime | None = None
+    base_url: str | None = None  # overrides the market's API host (the sandbox sets this)
+    auth_base_url: str | None = None  # overrides the token host
+
+    def secrets(self) -> list[str]:
+        """Every secret value this connection holds, for scrubbing recorded traces."""
+        values = [self.access_token or "", self.refresh_token or ""]
+        values += [v for k, v in self.credentials.items() if "secret" in k or "key" in k or "token" in k]
+        return [v for v in values if v]
+
+
+TokenSink = Callable[[TokenSet], Awaitable[None]]
+
+
+# -----------------------------------------------------------------------------------------------------------
+# Protocols
+
+
+@runtime_checkable
+class PlatformClient(Protocol):
+    platform: Platform
+
+    async def update_prices(self, items: Sequence[PriceUpdate]) -> list[ItemResult]: ...
+
+    async def update_stock(self, items: Sequence[StockUpdate]) -> list[ItemResult]: ...
+
+    async def publish_listing(self, draft: ListingDraft) -> ItemResult: ...
+
+    async def get_listing_status(self, refs: Sequence[ListingRef]) -> list[ListingStatus]: ...
+
+    async def refresh_access_token(self) -> TokenSet: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TraceExchange:
+    """One platform HTTP exchange, already redacted."""
+
+    trace_id: str
+    platform: Platform
+    shop_id: str
+    operation: Operation
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    started_at: datetime
+    duration_ms: int
+    response_status: int | None = None  # None when the transport failed
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str = ""
+    transport_error: str | None = None
+    attempt: int = 1
+
+
+class TraceRecorder(Protocol):
+    async def record(self, exchange: TraceExchange) -> None: ...
+
+
+class ListTraceRecorder:
+    """Keeps exchanges in memory: for tests and for callers that persist them in one batch."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[TraceExchange] = []
+
+    async def record(self, exchange: TraceExchange) -> None:
+        self.exchanges.append(exchange)
+
+
+class RateLimiter(Protocol):
+    async def acquire(self, key: str, rate: float, burst: int) -> None:
+        """Wait until one call under `key` fits a token bucket of `rate` per second and `burst` tokens."""
+        ...
+
+
+class NoRateLimit:
+    async def acquire(self, key: str, rate: float, burst: int) -> None:
+        return None
+
+
+class RefreshLock(Protocol):
+    def __call__(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Hold an exclusive lock (across worker processes) on refreshing one shop's token."""
+        ...
+
+
+_local_locks: dict[str, asyncio.Lock] = {}
+
+
+@asynccontextmanager
+async def local_refresh_lock(key: str) -> Any:
+    """A process-local RefreshLock, for tests and single-process use; production uses the Redis one."""
+    lock = _local_locks.setdefault(key, asyncio.Lock())
+    async with lock:
+        yield
+
+
+# -----------------------------------------------------------------------------------------------------------
+# Errors built the same way by every platform
+
+
+def make_error(
+    error_type: ErrorType,
+    platform: Platform,
+    code: str,
+    message: str,
+    *,
+    raw: Mapping[str, Any] | None = None,
+    missing_fields: Sequence[str] = (),
+    severity: Severity | None = None,
+    category_id: str = "",
+    url: str | None = None,
+) -> PlatformError:
+    return PlatformError(
+        error_type=error_type,
+        severity=severity or taxonomy_info(error_type).severity,
+        platform_code=code,
+        platform_message=message,
+        missing_fields=tuple(missing_fields),
+        doc_url=url or doc_url(error_type, platform.value, category_id),
+        raw=dict(raw or {}),
+    )
+
+
+def fail_all(skus: Sequence[str], errors: list[PlatformError], trace_id: str | None) -> list[ItemResult]:
+    """A whole-call failure: one result per item, each carrying the same errors."""
+    return [ItemResult(sku=sku, ok=False, errors=list(errors), trace_id=trace_id) for sku in skus]
+
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# -----------------------------------------------------------------------------------------------------------
+# Sending: rate limit, retries with jittered backoff honouring Retry-After, and a trace per attempt
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    budget_seconds: float = 45.0  # total time a call may spend waiting between attempts
+    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    per_second: float
+    burst: int
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The final outcome of a call after retries: a response, or a transport error (status None)."""
+
+    trace_id: str
+    status: int | None
+    headers: httpx.Headers
+    body: bytes
+    transport_error: str | None = None
+    attempts: int = 1
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def retry_after_seconds(headers: httpx.Headers, now: float | None = None) -> float | None:
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class PlatformHttp:
+    """One platform's view of the shared httpx client: limiter, retries and trace recording in one place."""
+
+    def __init__(
+        self,
+        *,
+        platform: Platform,
+        connection: Connection,
+        http: httpx.AsyncClient,
+        recorder: TraceRecorder,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.platform = platform
+        self.connection = connection
+        self.http = http
+        self.recorder = recorder
+        self.limiter = limiter or NoRateLimit()
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+
+    async def send(
+        self,
+        build: Callable[[], httpx.Request],
+        *,
+        operation: Operation,
+        rate: Rate | None = None,
+        extra_secrets: Sequence[str] = (),
+    ) -> Response:
+        """Send the request `build()` makes (called again per attempt, so signatures and timestamps are fresh).
+
+        429, 5xx, timeouts and connection errors are retried with jittered exponential backoff honouring
+        Retry-After, within the policy's attempts and time budget; the last outcome is returned, never raised.
+        """
+        trace_id = new_trace_id()
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            if rate is not None:
+                await self.limiter.acquire(
+                    f"{self.platform.value}:{self.connection.shop_id}:{operation.value}",
+                    rate.per_second,
+                    rate.burst,
+                )
+            request = build()
+            outcome = await self._exchange(request, trace_id, operation, attempt, extra_secrets)
+            retryable = outcome.status is None or outcome.status in self.retry.retry_statuses
+            if not retryable or attempt >= self.retry.max_attempts:
+                return outcome
+            delay = self._delay(attempt, outcome.headers)
+            if waited + delay > self.retry.budget_seconds:
+                return outcome
+            waited += delay
+            await self.sleep(delay)
+
+    def _delay(self, attempt: int, headers: httpx.Headers) -> float:
+        hinted = retry_after_seconds(headers)
+        if hinted is not None:
+            return min(hinted, self.retry.max_delay)
+        backoff = min(self.retry.max_delay, self.retry.base_delay * 2 ** (attempt - 1))
+        return random.uniform(backoff / 2, backoff)  # "equal jitter"
+
+    async def _exchange(
+        self,
+        request: httpx.Request,
+        trace_id: str,
+        operation: Operation,
+        attempt: int,
+        extra_secrets: Sequence[str],
+    ) -> Response:
+        secrets = [*self.connection.secrets(), *extra_secrets]
+        started_at = datetime.now(UTC)
+        started = time.perf_counter()
+        request_body = request.content.decode("utf-8", "replace")
+        sent = TraceExchange(
+            trace_id=trace_id,
+            platform=self.platform,
+            shop_id=self.connection.shop_id,
+            operation=operation,
+            method=request.method,
+            url=scrub(redact_url(str(request.url)), secrets),
+            request_headers=redact_headers(request.headers.multi_items()),
+            request_body=redact_text(request_body, secrets),
+            started_at=started_at,
+            duration_ms=0,
+            attempt=attempt,
+        )
+        try:
+            response = await self.http.send(request)
+            body = await response.aread()
+        except httpx.TransportError as exc:
+            message = f"{type(exc).__name__}: {exc}".strip()
+            await self.recorder.record(
+                replace(sent, duration_ms=_ms_since(started), transport_error=scrub(message, secrets))
+            )
+            return Response(trace_id, None, httpx.Headers(), b"", transport_error=message, attempts=attempt)
+        await self.recorder.record(
+            replace(
+                sent,
+                duration_ms=_ms_since(started),
+                response_status=response.status_code,
+                response_headers=redact_headers(response.headers.multi_items()),
+                response_body=redact_text(body.decode("utf-8", "replace"), secrets),
+            )
+        )
+        return Response(trace_id, response.status_code, response.headers, body, attempts=attempt)
+
+
+def new_trace_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _ms_since(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+def transport_failure(platform: Platform, response: Response) -> PlatformError:
+    """A call that never got an answer (timeout, refused connection) after its retries."""
+    return make_error(
+        ErrorType.PLATFORM_UNAVAILABLE,
+        platform,
+        "TRANSPORT_ERROR",
+        response.transport_error or "no response",
+    )
+
+
+def unparseable(platform: Platform, status: int, body: bytes) -> PlatformError:
+    """A body that is not the JSON the platform documents: keep the raw text in full."""
+    text = body.decode("utf-8", "replace")
+    return make_error(
+        ErrorType.UNKNOWN_PLATFORM_ERROR,
+        platform,
+        f"HTTP_{status}",
+        "malformed response body" if text.strip() else "empty response body",
+        raw={"status": status, "body": text},
+    )
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The factory
+
+
+def get_client(
+    connection: Connection,
+    *,
+    http: httpx.AsyncClient,
+    recorder: TraceRecorder,
+    limiter: RateLimiter | None = None,
+    refresh_lock: RefreshLock | None = None,
+    on_tokens: TokenSink | None = None,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+) -> PlatformClient:
+    """Build the client for a stored connection. `on_tokens` is awaited with every new token pair *before* the
+    new access token is used, so the caller stores it (Shopee refresh tokens work once)."""
+    # Imported by name: the platform modules import this one. Each defines `Client` with this signature.
+    module = importlib.import_module(f"workers.platforms.{connection.platform.value}")
+    client: PlatformClient = module.Client(
+        connection,
+        http=http,
+        recorder=recorder,
+        limiter=limiter,
+        refresh_lock=refresh_lock or local_refresh_lock,
+        on_tokens=on_tokens,
+        retry=retry,
+        sleep=sleep,
+    )
+    return client
