@@ -131,6 +131,7 @@ ISSUE_CODE_TYPES: dict[str, ErrorType] = {
     # binding (product id), not the listing content, so they are mapping failures rather than rejections.
     "8572": ErrorType.SKU_MAPPING_FAILED,
     "8541": ErrorType.SKU_MAPPING_FAILED,
+    "8566": ErrorType.SKU_MAPPING_FAILED,  # SKU matches no ASIN and the data cannot create one
     "8008": ErrorType.SKU_MAPPING_FAILED,  # child SKU not recognised in the variation family (a WARNING)
 }
 
