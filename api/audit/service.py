@@ -1,0 +1,39 @@
+"""The one way to write an audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit.models import AuditEntry
+from api.principal import Principal
+
+
+async def record(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    object_type: str,
+    object_id: object,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
+    request_id: str | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            tenant_id=principal.tenant_id,
+            actor_kind=principal.kind,
+            actor_id=str(principal.id) if principal.id else None,
+            actor_label=principal.label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            before=before,
+            after=after,
+            payload=payload,
+            request_id=request_id,
+        )
+    )

@@ -1,0 +1,75 @@
+"""The app factory: routers, middleware, problem+json handlers, and the built SPA at /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
+
+from api import problems
+from api.auth.routes import router as auth_router
+from api.config import Settings, get_settings
+from api.db import create_app_engine, sessionmaker
+from api.errors.routes import router as errors_router
+from api.health import router as health_router
+from api.logging import configure as configure_logging
+from api.middleware import BodySizeLimit, RequestContext
+from api.shops.routes import router as shops_router
+
+ROUTERS = [health_router, auth_router, shops_router, errors_router]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = create_app_engine(settings)
+        app.state.sessionmaker = sessionmaker(app.state.engine)
+        app.state.redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="OpenClaw",
+        version="0.1.0",
+        summary="The error board for cross-border e-commerce price, stock and listing pushes.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContext)
+    _mount_spa(app, Path(settings.static_dir))
+    return app
+
+
+def _mount_spa(app: FastAPI, dist: Path) -> None:
+    """Serve the built SPA at / with index.html for client-side routes; nothing when it is not built."""
+    index = dist / "index.html"
+    if not index.exists():
+        return
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    root = dist.resolve()
+    files = {str(p.relative_to(root)) for p in root.iterdir() if p.is_file()}  # favicon, robots.txt, ...
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> FileResponse:
+        if path in files:
+            return FileResponse(root / path)
+        if path.startswith(("v1/", "healthz", "readyz")):
+            raise problems.NotFound("no such route")
+        return FileResponse(index)

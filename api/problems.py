@@ -1,0 +1,162 @@
+"""Domain exceptions and their RFC 9457 application/problem+json answers, in one place.
+
+Services raise these and never know HTTP. Every problem carries a stable machine `code`, a `title` in the
+caller's language (zh-CN by default, English with `Accept-Language: en`) and, for validation, the bad fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+    title_en = "Bad request"
+    title_zh = "请求无效"
+    # The request fails but what it wrote is committed (e.g. a counted failed login).
+    keep_writes = False
+
+    def __init__(self, detail: str = "", *, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title_en)
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class BadRequest(DomainError):
+    pass
+
+
+class Invalid(DomainError):
+    """Well-formed input that breaks a rule (unknown shop, since > until, ...)."""
+
+    status = 422
+    code = "validation_failed"
+    title_en = "Validation failed"
+    title_zh = "参数校验失败"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+    title_en = "Authentication required"
+    title_zh = "需要登录"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    title_en = "Not allowed"
+    title_zh = "没有权限"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    title_en = "Not found"
+    title_zh = "未找到"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    title_en = "Conflict"
+    title_zh = "数据冲突"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+    title_en = "Request body too large"
+    title_zh = "请求体过大"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"
+    title_en = "Too many requests"
+    title_zh = "请求过于频繁"
+
+
+class Unavailable(DomainError):
+    status = 503
+    code = "unavailable"
+    title_en = "Service unavailable"
+    title_zh = "服务暂不可用"
+
+
+def wants_english(request: Request) -> bool:
+    return request.headers.get("accept-language", "").lower().startswith("en")
+
+
+def problem(
+    request: Request,
+    status: int,
+    code: str,
+    title_en: str,
+    title_zh: str,
+    detail: str = "",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://docs.openclaw.dev/problems/{code}",
+        "title": title_en if wants_english(request) else title_zh,
+        "status": status,
+        "code": code,
+        "instance": request.url.path,
+    }
+    if detail:
+        body["detail"] = detail
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        body["request_id"] = request_id
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+_HTTP_TITLES = {
+    400: ("bad_request", "Bad request", "请求无效"),
+    401: ("unauthorized", "Authentication required", "需要登录"),
+    403: ("forbidden", "Not allowed", "没有权限"),
+    404: ("not_found", "Not found", "未找到"),
+    405: ("method_not_allowed", "Method not allowed", "不支持该请求方法"),
+    413: ("payload_too_large", "Request body too large", "请求体过大"),
+    415: ("unsupported_media_type", "Unsupported media type", "不支持的内容类型"),
+}
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or str(loc[0] if loc else "")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem(request, exc.status, exc.code, exc.title_en, exc.title_zh, exc.detail, exc.headers, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"name": _field_name(e.get("loc", ())), "reason": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['name']}: {e['reason']}" for e in errors)
+        return problem(
+            request, 422, "validation_failed", "Validation failed", "参数校验失败", detail, invalid_params=errors
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, en, zh = _HTTP_TITLES.get(exc.status_code, ("http_error", "HTTP error", "请求错误"))
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail not in (en,) else ""
+        return problem(request, exc.status_code, code, en, zh, detail, dict(exc.headers or {}))

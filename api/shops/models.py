@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKeyConstraint, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.models_base import Base, created_at, tenant_fk, tenant_key, updated_at, uuid_pk
+
+
+class Shop(Base):
+    """One storefront on one platform in one marketplace."""
+
+    __tablename__ = "shops"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(16))
+    market: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class Connection(Base):
+    """A shop's API access. Secrets (app credentials and tokens) are Fernet-encrypted at rest."""
+
+    __tablename__ = "connections"
+    __table_args__ = (
+        ForeignKeyConstraint(*tenant_fk("shop_id", "shops"), ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "shop_id"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    shop_id: Mapped[uuid.UUID]
+    base_url: Mapped[str | None] = mapped_column(String(500))
+    auth_base_url: Mapped[str | None] = mapped_column(String(500))
+    credentials_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    access_token_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    refresh_token_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    access_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(128)), default=list, server_default="{}")
+    health: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
+    last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = updated_at()
+
+
+class Sku(Base):
+    """The seller's own SKU."""
+
+    __tablename__ = "skus"
+    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    code: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    created_at: Mapped[datetime] = created_at()
+
+
+class SkuBinding(Base):
+    """A SKU bound to its platform-native ids in one shop (ASIN, product_id+sku_id, item_id+model_id, ...)."""
+
+    __tablename__ = "sku_bindings"
+    __table_args__ = (
+        ForeignKeyConstraint(*tenant_fk("sku_id", "skus"), ondelete="CASCADE"),
+        ForeignKeyConstraint(*tenant_fk("shop_id", "shops"), ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "shop_id", "sku_id"),
+        Index(None, "tenant_id", "shop_id", "platform_item_id", "platform_variant_id"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    sku_id: Mapped[uuid.UUID]
+    shop_id: Mapped[uuid.UUID]
+    platform_sku: Mapped[str] = mapped_column(String(200))  # seller SKU as the platform knows it
+    platform_item_id: Mapped[str | None] = mapped_column(String(64))
+    platform_variant_id: Mapped[str | None] = mapped_column(String(64))
+    extra: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.models_base import Base, created_at, updated_at, uuid_pk
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = created_at()
+
+
+class TenantSettings(Base):
+    __tablename__ = "tenant_settings"
+    __table_args__ = (
+        CheckConstraint("retention_days IN (30, 90, 180)", name="retention_days"),
+        CheckConstraint("language IN ('zh-CN', 'en')", name="language"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai", server_default="Asia/Shanghai")
+    language: Mapped[str] = mapped_column(String(8), default="zh-CN", server_default="zh-CN")
+    updated_at: Mapped[datetime] = updated_at()
