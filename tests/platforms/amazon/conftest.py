@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,7 +46,9 @@ def fixture_bytes(name: str) -> bytes:
 
 
 def answer(status: int, name: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.Response(status, content=fixture_bytes(name), headers={"content-type": "application/json", **(headers or {})})
+    return httpx.Response(
+        status, content=fixture_bytes(name), headers={"content-type": "application/json", **(headers or {})}
+    )
 
 
 def new_token(access_token: str = "Atza|fresh-access-token-0002") -> httpx.Response:
@@ -94,7 +96,7 @@ def connection(**changes: Any) -> Connection:
 
 
 @pytest.fixture
-def router() -> respx.MockRouter:
+def router() -> Iterator[respx.MockRouter]:
     with respx.mock(assert_all_called=False) as mocked:
         yield mocked
 
@@ -114,7 +116,9 @@ def harness(http: httpx.AsyncClient) -> Harness:
     async def on_tokens(tokens: TokenSet) -> None:
         stored.append(tokens)
 
-    def make(conn: Connection | None = None, *, limiter: RateLimiter | None = None, retry: RetryPolicy | None = None) -> Client:
+    def make(
+        conn: Connection | None = None, *, limiter: RateLimiter | None = None, retry: RetryPolicy | None = None
+    ) -> Client:
         return Client(
             conn or connection(),
             http=http,

@@ -48,7 +48,9 @@ async def test_an_expired_token_is_refreshed_stored_and_the_call_retried_once(
     assert stored_when_sent == [0, 1]
 
 
-async def test_a_token_past_its_expiry_is_refreshed_before_the_first_call(router: respx.MockRouter, harness: Harness) -> None:
+async def test_a_token_past_its_expiry_is_refreshed_before_the_first_call(
+    router: respx.MockRouter, harness: Harness
+) -> None:
     route = router.patch(url__startswith=f"{NA}/listings/").mock(return_value=answer(200, "submission-accepted.json"))
     router.post(LWA).mock(return_value=new_token(FRESH))
     conn = connection(access_expires_at=datetime.now(UTC) - timedelta(seconds=5))
@@ -65,7 +67,9 @@ async def test_a_token_past_its_expiry_is_refreshed_before_the_first_call(router
 async def test_a_refused_refresh_is_auth_expired_for_every_item_without_retrying(
     router: respx.MockRouter, harness: Harness, status: int, body: str
 ) -> None:
-    listing = router.patch(url__startswith=f"{NA}/listings/").mock(return_value=answer(403, "errors-403-token-expired.json"))
+    listing = router.patch(url__startswith=f"{NA}/listings/").mock(
+        return_value=answer(403, "errors-403-token-expired.json")
+    )
     lwa = router.post(LWA).mock(return_value=answer(status, body))
 
     results = await harness.make().update_prices([price("A")])
@@ -89,7 +93,9 @@ async def test_refresh_access_token_raises_with_the_mapped_errors(router: respx.
     assert [e.error_type for e in failure.value.errors] == [ErrorType.AUTH_EXPIRED]
 
 
-async def test_no_stored_refresh_token_is_auth_expired_without_any_call(router: respx.MockRouter, harness: Harness) -> None:
+async def test_no_stored_refresh_token_is_auth_expired_without_any_call(
+    router: respx.MockRouter, harness: Harness
+) -> None:
     conn = connection(access_token=None, refresh_token=None)
 
     [result] = await harness.make(conn).update_prices([price()])
@@ -101,7 +107,9 @@ async def test_no_stored_refresh_token_is_auth_expired_without_any_call(router: 
 async def test_a_403_with_empty_details_is_a_missing_role_and_is_not_refreshed(
     router: respx.MockRouter, harness: Harness
 ) -> None:
-    listing = router.patch(url__startswith=f"{NA}/listings/").mock(return_value=answer(403, "errors-403-missing-role.json"))
+    listing = router.patch(url__startswith=f"{NA}/listings/").mock(
+        return_value=answer(403, "errors-403-missing-role.json")
+    )
     lwa = router.post(LWA).mock(return_value=new_token(FRESH))
 
     [result] = await harness.make().update_prices([price()])
@@ -114,7 +122,9 @@ async def test_a_403_with_empty_details_is_a_missing_role_and_is_not_refreshed(
 async def test_an_expired_token_answer_that_survives_a_refresh_is_a_missing_scope_not_a_loop(
     router: respx.MockRouter, harness: Harness
 ) -> None:
-    listing = router.patch(url__startswith=f"{NA}/listings/").mock(return_value=answer(403, "errors-403-token-expired.json"))
+    listing = router.patch(url__startswith=f"{NA}/listings/").mock(
+        return_value=answer(403, "errors-403-token-expired.json")
+    )
     lwa = router.post(LWA).mock(return_value=new_token(FRESH))
 
     [result] = await harness.make().update_prices([price()])

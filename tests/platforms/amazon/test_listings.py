@@ -56,11 +56,15 @@ async def test_a_partial_batch_failure_lands_on_the_right_skus(router: respx.Moc
     assert len({r.trace_id for r in results}) == 4  # one call, one trace per SKU
 
 
-async def test_more_skus_than_one_call_takes_are_split_one_sku_per_call(router: respx.MockRouter, harness: Harness) -> None:
+async def test_more_skus_than_one_call_takes_are_split_one_sku_per_call(
+    router: respx.MockRouter, harness: Harness
+) -> None:
     route = router.patch(url__startswith=f"{NA}/listings/").mock(return_value=answer(200, "submission-accepted.json"))
     limiter = RecordingLimiter()
 
-    results = await harness.make(limiter=limiter).update_stock([StockUpdate(ListingRef(sku=f"S{i}"), i) for i in range(7)])
+    results = await harness.make(limiter=limiter).update_stock(
+        [StockUpdate(ListingRef(sku=f"S{i}"), i) for i in range(7)]
+    )
 
     assert route.call_count == 7
     bodies = [json.loads(call.request.content) for call in route.calls]
@@ -83,7 +87,9 @@ async def test_price_and_stock_draw_from_the_same_patch_bucket(router: respx.Moc
     assert [key for key, _, _ in limiter.keys] == ["amazon:shop-us-1:patchListingsItem"] * 2
 
 
-async def test_bad_prices_and_stock_fail_our_pre_check_and_are_never_sent(router: respx.MockRouter, harness: Harness) -> None:
+async def test_bad_prices_and_stock_fail_our_pre_check_and_are_never_sent(
+    router: respx.MockRouter, harness: Harness
+) -> None:
     route = router.patch(url__startswith=f"{NA}/listings/").mock(return_value=answer(200, "submission-accepted.json"))
     client = harness.make()
 
@@ -150,7 +156,9 @@ async def test_publishing_puts_the_draft_as_attributes_and_accepted_awaits_confi
         {"marketplace_id": US, "currency": "USD", "our_price": [{"schedule": [{"value_with_tax": 100}]}]}
     ]
     assert attributes["fulfillment_availability"] == [{"fulfillment_channel_code": "DEFAULT", "quantity": 12}]
-    assert attributes["main_product_image_locator"] == [{"media_location": "https://img.example.com/main.jpg", "marketplace_id": US}]
+    assert attributes["main_product_image_locator"] == [
+        {"media_location": "https://img.example.com/main.jpg", "marketplace_id": US}
+    ]
     assert attributes["other_product_image_locator_1"][0]["media_location"] == "https://img.example.com/side.jpg"
     assert attributes["condition_type"] == [{"value": "new_new", "marketplace_id": US}]
 
@@ -158,7 +166,9 @@ async def test_publishing_puts_the_draft_as_attributes_and_accepted_awaits_confi
 async def test_an_invalid_listing_names_the_missing_attributes_and_links_its_product_type(
     router: respx.MockRouter, harness: Harness
 ) -> None:
-    router.put(url__startswith=f"{NA}/listings/").mock(return_value=answer(200, "submission-invalid-missing-attribute.json"))
+    router.put(url__startswith=f"{NA}/listings/").mock(
+        return_value=answer(200, "submission-invalid-missing-attribute.json")
+    )
 
     result = await harness.make().publish_listing(draft(attributes={}))
 

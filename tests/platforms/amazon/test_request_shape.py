@@ -121,7 +121,9 @@ async def test_a_stock_patch_merges_quantity_on_the_default_channel_with_product
     }
 
 
-async def test_the_lwa_refresh_is_a_form_post_without_sp_api_headers(router: respx.MockRouter, harness: Harness) -> None:
+async def test_the_lwa_refresh_is_a_form_post_without_sp_api_headers(
+    router: respx.MockRouter, harness: Harness
+) -> None:
     route = router.post(LWA).mock(return_value=new_token())
 
     tokens = await harness.make().refresh_access_token()
@@ -153,7 +155,9 @@ async def test_the_lwa_refresh_is_a_form_post_without_sp_api_headers(router: res
 async def test_each_market_calls_its_regional_host_with_its_marketplace(
     router: respx.MockRouter, harness: Harness, market: str, host: str, marketplace_id: str
 ) -> None:
-    route = router.get(url__startswith=f"https://{host}/listings/").mock(return_value=answer(200, "listings-item-get.json"))
+    route = router.get(url__startswith=f"https://{host}/listings/").mock(
+        return_value=answer(200, "listings-item-get.json")
+    )
 
     await harness.make(connection(market=market)).get_listing_status([ListingRef(sku="S1")])
 

@@ -16,7 +16,9 @@ def stock(sku: str, quantity: int = 5) -> StockUpdate:
     return StockUpdate(ListingRef(sku=sku), quantity)
 
 
-async def test_a_throttled_call_waits_what_retry_after_says_then_succeeds(router: respx.MockRouter, harness: Harness) -> None:
+async def test_a_throttled_call_waits_what_retry_after_says_then_succeeds(
+    router: respx.MockRouter, harness: Harness
+) -> None:
     route = router.patch(url__startswith=f"{NA}/listings/").mock(
         side_effect=[
             answer(429, "errors-429-quota-exceeded.json", headers={"Retry-After": "3"}),
@@ -33,7 +35,9 @@ async def test_a_throttled_call_waits_what_retry_after_says_then_succeeds(router
 
 
 async def test_throttling_that_outlasts_the_retries_is_rate_limited(router: respx.MockRouter, harness: Harness) -> None:
-    route = router.patch(url__startswith=f"{NA}/listings/").mock(return_value=answer(429, "errors-429-quota-exceeded.json"))
+    route = router.patch(url__startswith=f"{NA}/listings/").mock(
+        return_value=answer(429, "errors-429-quota-exceeded.json")
+    )
 
     [result] = await harness.make().update_stock([stock("MUG-1")])
 
