@@ -1,0 +1,3 @@
+from tests.platforms.lazada.helpers import harness
+
+__all__ = ["harness"]

@@ -1,0 +1,105 @@
+"""classify(): every Lazada answer, alone, mapped to our error types."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.errors.taxonomy import ErrorType, Severity
+from tests.platforms.lazada.helpers import body
+from workers.platforms.base import Operation
+from workers.platforms.lazada import classify
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected", "code"),
+    [
+        ("illegal_access_token.json", ErrorType.AUTH_EXPIRED, "IllegalAccessToken"),
+        ("illegal_refresh_token.json", ErrorType.AUTH_EXPIRED, "IllegalRefreshToken"),
+        ("insufficient_permission.json", ErrorType.AUTH_SCOPE_MISSING, "InsufficientPermission"),
+        ("api_call_limit.json", ErrorType.RATE_LIMITED, "ApiCallLimit"),
+        ("too_frequent_901.json", ErrorType.RATE_LIMITED, "901"),
+        ("too_many_skus_4171.json", ErrorType.PLATFORM_LIMIT_EXCEEDED, "4171"),
+        ("create_product_item_limit_4148.json", ErrorType.PLATFORM_LIMIT_EXCEEDED, "4148"),
+        ("sellable_negative_212.json", ErrorType.INVENTORY_SYNC_FAILED, "212"),
+        ("price_is_zero_4118.json", ErrorType.PRICE_NOT_EFFECTIVE, "4118"),
+        ("get_product_item_sku_not_exist.json", ErrorType.SKU_MAPPING_FAILED, "207"),
+        ("create_product_main_image_required.json", ErrorType.MEDIA_QUALITY, "4139"),
+        ("create_product_restricted_category.json", ErrorType.LISTING_REJECTED, "4163"),
+    ],
+)
+def test_each_documented_code_maps_to_its_error_type(fixture: str, expected: ErrorType, code: str) -> None:
+    [error] = classify(200, body(fixture))
+
+    assert error.error_type is expected
+    assert error.platform_code == code
+    assert error.platform_message  # Lazada's own words are kept
+    assert error.raw["request_id"]
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    ["price_quantity_success.json", "token_refresh_success.json", "get_product_item_success.json"],
+)
+def test_a_zero_code_is_a_clean_success(fixture: str) -> None:
+    assert classify(200, body(fixture)) == []
+
+
+def test_a_refused_image_blocks_the_listing_instead_of_warning() -> None:
+    [error] = classify(200, body("create_product_main_image_required.json"))
+    assert error.severity is Severity.error
+
+
+def test_detail_entries_map_each_sku_to_its_own_specific_error() -> None:
+    errors = classify(200, body("price_quantity_partial_failure.json"), Operation.price)
+
+    assert [(e.raw["seller_sku"], e.error_type, e.platform_code) for e in errors] == [
+        ("MY-TEA-002", ErrorType.SKU_MAPPING_FAILED, "SELLER_SKU_NOT_FOUND"),
+        ("MY-TEA-003", ErrorType.PRICE_NOT_EFFECTIVE, "BIZ_CHECK_SPECIAL_PRICE_GREATER_THAN_PRICE"),
+    ]
+    assert errors[0].raw["response_code"] == "501"
+
+
+def test_the_generic_501_reads_as_a_stock_failure_on_a_stock_push() -> None:
+    [error] = classify(200, body("stock_negative_sellable.json"), Operation.stock)
+    assert error.error_type is ErrorType.INVENTORY_SYNC_FAILED
+    assert error.raw["seller_sku"] == "MY-TEA-001"
+
+    generic = b'{"type":"ISP","code":"501","message":"E501: Update product failed","request_id":"r"}'
+    assert classify(200, generic, Operation.price)[0].error_type is ErrorType.PRICE_NOT_EFFECTIVE
+    assert classify(200, generic, Operation.stock)[0].error_type is ErrorType.INVENTORY_SYNC_FAILED
+    assert classify(200, generic)[0].error_type is ErrorType.UNKNOWN_PLATFORM_ERROR
+
+
+def test_missing_category_attributes_are_named() -> None:
+    errors = classify(200, body("create_product_missing_attribute.json"), Operation.listing)
+
+    assert {e.error_type for e in errors} == {ErrorType.CATEGORY_COMPLIANCE_FAILED}
+    assert errors[0].missing_fields == ("warranty_type",)
+    assert errors[0].platform_code == "BIZ_CHECK_CAT_PROP_MANDATORY"
+    assert errors[1].missing_fields == ()  # "Product" is the container, not an attribute
+
+
+def test_malformed_json_is_an_unknown_error_that_keeps_the_raw_text() -> None:
+    raw = b'{"code": "0", "data": {"item_id": 12'
+    [error] = classify(200, raw)
+
+    assert error.error_type is ErrorType.UNKNOWN_PLATFORM_ERROR
+    assert error.raw["body"] == raw.decode()
+
+
+def test_a_json_body_without_a_code_is_not_taken_for_success() -> None:
+    [error] = classify(200, b'{"data": {}}')
+    assert error.error_type is ErrorType.UNKNOWN_PLATFORM_ERROR
+
+
+def test_an_unknown_code_stays_unknown_with_the_whole_body() -> None:
+    [error] = classify(200, b'{"type":"ISP","code":"SomethingNew","message":"?","request_id":"r"}')
+    assert error.error_type is ErrorType.UNKNOWN_PLATFORM_ERROR
+    assert error.raw["code"] == "SomethingNew"
+
+
+def test_http_429_and_5xx_map_to_rate_limited_and_unavailable() -> None:
+    assert classify(429, b"")[0].error_type is ErrorType.RATE_LIMITED
+    [outage] = classify(503, b"<html>Service Unavailable</html>")
+    assert outage.error_type is ErrorType.PLATFORM_UNAVAILABLE
+    assert outage.raw["body"] == "<html>Service Unavailable</html>"
