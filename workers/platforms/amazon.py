@@ -13,7 +13,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -30,8 +30,13 @@ from workers.platforms.amazon_mapping import (
     check_price,
     check_stock,
     classify,
+    first_match,
+    for_marketplace,
     issue_errors,
+    json_object,
     precheck_error,
+    to_datetime,
+    to_decimal,
     token_rejected,
 )
 from workers.platforms.base import (
@@ -80,8 +85,8 @@ AMAZON_OPERATIONS: dict[Operation, str] = {
     Operation.listing: "putListingsItem",
     Operation.status: "getListingsItem",
 }
-# Listings Items writes and reads take exactly one SKU per call.
-BATCH_SIZES: dict[Operation, int] = {Operation.price: 1, Operation.stock: 1, Operation.listing: 1, Operation.status: 1}
+# Batch sizes: every Listings Items operation takes exactly one SKU per call, so each item is its own request
+# (`_each`); the bulk alternative, JSON_LISTINGS_FEED, is asynchronous and not used here.
 CONCURRENCY = 5  # calls in flight per client; the shared limiter still holds the rate
 
 DEFAULT_PRODUCT_TYPE = "PRODUCT"  # accepted for offer-only partial updates of any product type
@@ -238,6 +243,7 @@ class Client:
         self.access_token = connection.access_token
         self.refresh_token = connection.refresh_token
         self.access_expires_at = connection.access_expires_at
+        self._refresh_failure: AmazonAuthError | None = None  # a refused refresh is not retried by this client
         self._slots = asyncio.Semaphore(CONCURRENCY)
 
     # -- protocol ------------------------------------------------------------------------------------------
@@ -303,13 +309,13 @@ class Client:
     async def _status(self, ref: ListingRef) -> ListingStatus:
         params = {"marketplaceIds": self.market.marketplace_id, "includedData": READ_INCLUDED_DATA}
         call = await self._call(Operation.status, "GET", ref.sku, params, None)
-        item = _json_object(call.body) if call.status == 200 else None
+        item = json_object(call.body) if call.status == 200 else None
         if item is None:  # 404 (not found), auth, outage or an unreadable body: the errors say which
             return ListingStatus(sku=ref.sku, found=False, errors=call.errors, trace_id=call.trace_id)
         mp = self.market.marketplace_id
-        summary = _for_marketplace(item.get("summaries"), mp)
-        offer = _for_marketplace(item.get("offers"), mp, prefer={"offerType": "B2C"})
-        stock = _first(item.get("fulfillmentAvailability"), {"fulfillmentChannelCode": FULFILLMENT_CHANNEL})
+        summary = for_marketplace(item.get("summaries"), mp)
+        offer = for_marketplace(item.get("offers"), mp, prefer={"offerType": "B2C"})
+        stock = first_match(item.get("fulfillmentAvailability"), {"fulfillmentChannelCode": FULFILLMENT_CHANNEL})
         statuses = summary.get("status")
         quantity = stock.get("quantity")
         ptype = str(summary.get("productType") or product_type(ref))
@@ -317,9 +323,9 @@ class Client:
             sku=ref.sku,
             found=True,
             status=",".join(statuses) if isinstance(statuses, list) else None,
-            price=_decimal((offer.get("price") or {}).get("amount")),
+            price=to_decimal((offer.get("price") or {}).get("amount")),
             quantity=quantity if isinstance(quantity, int) else None,
-            updated_at=_timestamp(summary.get("lastUpdatedDate")),
+            updated_at=to_datetime(summary.get("lastUpdatedDate")),
             # Issues of this marketplace: ERROR ones after an ACCEPTED write mean it failed after acceptance.
             errors=issue_errors(item.get("issues"), ref.sku, product_type=ptype, marketplace_id=mp),
             trace_id=call.trace_id,
@@ -370,6 +376,20 @@ class Client:
 
     async def _refresh(self) -> TokenSet:
         """Call LWA; the caller holds the refresh lock. The sink stores the pair before anyone uses it."""
+        if self._refresh_failure is not None:  # the other items of this batch must not each try again
+            raise self._refresh_failure
+        try:
+            tokens = await self._request_tokens()
+        except AmazonAuthError as failure:
+            self._refresh_failure = failure
+            raise
+        if self.on_tokens is not None:
+            await self.on_tokens(tokens)
+        self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
+        self.access_expires_at = tokens.access_expires_at
+        return tokens
+
+    async def _request_tokens(self) -> TokenSet:
         creds = self.connection.credentials
         if not self.refresh_token:
             error = make_error(ErrorType.AUTH_EXPIRED, PLATFORM, "LWA", "no refresh token stored for this shop")
@@ -384,13 +404,8 @@ class Client:
         errors = _outcome(response)
         tokens = None if errors else _token_set(response.body, self.refresh_token)
         if tokens is None:
-            raise AmazonAuthError(
-                [_as_refresh_failure(e) for e in errors] or [_bad_token_body(response)], response.trace_id
-            )
-        if self.on_tokens is not None:
-            await self.on_tokens(tokens)
-        self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
-        self.access_expires_at = tokens.access_expires_at
+            failures = [_as_refresh_failure(e) for e in errors] or [_bad_token_body(response)]
+            raise AmazonAuthError(failures, response.trace_id)
         return tokens
 
     def _secrets(self) -> list[str]:
@@ -426,7 +441,7 @@ def _outcome(response: Response) -> list[PlatformError]:
 
 def _expect_submission(body: bytes) -> list[PlatformError]:
     """A write answered 200 must carry a submission status; anything else is not what Amazon documents."""
-    status = (_json_object(body) or {}).get("status")
+    status = (json_object(body) or {}).get("status")
     if status in ("ACCEPTED", "VALID"):
         return []
     text = body.decode("utf-8", "replace")
@@ -478,37 +493,3 @@ def _token_set(body: bytes, previous_refresh_token: str | None) -> TokenSet | No
         refresh_token=data.get("refresh_token") or previous_refresh_token,
         access_expires_at=datetime.now(UTC) + timedelta(seconds=lifetime),
     )
-
-
-def _json_object(body: bytes) -> dict[str, Any] | None:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _first(entries: Any, match: Mapping[str, str]) -> dict[str, Any]:
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict) and all(entry.get(k) == v for k, v in match.items()):
-            return entry
-    return {}
-
-
-def _for_marketplace(entries: Any, marketplace_id: str, prefer: Mapping[str, str] | None = None) -> dict[str, Any]:
-    match = {"marketplaceId": marketplace_id}
-    return (_first(entries, {**match, **prefer}) if prefer else {}) or _first(entries, match)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
-        return None
-
-
-def _timestamp(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from decimal import Decimal
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from api.errors.taxonomy import ErrorType, Severity
@@ -184,7 +185,7 @@ def classify(status: int, body: bytes) -> list[PlatformError]:
 
     Per-SKU listing issues carry the SKU of the response in `raw["sku"]` next to the issue's own fields.
     """
-    data = _parse(body)
+    data = json_object(body)
     if data is None:
         if status in BODY_INDEPENDENT_STATUSES:
             return [_status_error(status, body)]
@@ -221,14 +222,6 @@ def issue_errors(
         if error is not None:
             result.append(error)
     return result
-
-
-def _parse(body: bytes) -> dict[str, Any] | None:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _status_error(status: int, body: bytes) -> PlatformError:
@@ -295,3 +288,41 @@ def _issue_error(issue: Mapping[str, Any], sku: str, product_type: str) -> Platf
         severity=severity,
         category_id=product_type if error_type is ErrorType.CATEGORY_COMPLIANCE_FAILED else "",
     )
+
+
+# -----------------------------------------------------------------------------------------------------------
+# Reading getListingsItem bodies defensively (fields may be absent or of an unexpected type)
+
+
+def json_object(body: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def first_match(entries: Any, match: Mapping[str, str]) -> dict[str, Any]:
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and all(entry.get(k) == v for k, v in match.items()):
+            return entry
+    return {}
+
+
+def for_marketplace(entries: Any, marketplace_id: str, prefer: Mapping[str, str] | None = None) -> dict[str, Any]:
+    match = {"marketplaceId": marketplace_id}
+    return (first_match(entries, {**match, **prefer}) if prefer else {}) or first_match(entries, match)
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def to_datetime(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

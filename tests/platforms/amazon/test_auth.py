@@ -72,16 +72,18 @@ async def test_a_refused_refresh_is_auth_expired_for_every_item_without_retrying
     )
     lwa = router.post(LWA).mock(return_value=answer(status, body))
 
-    results = await harness.make().update_prices([price("A")])
+    results = await harness.make().update_prices([price("A"), price("B"), price("C")])
 
-    assert [r.ok for r in results] == [False]
+    assert [r.ok for r in results] == [False, False, False]
+    assert all(r.errors == results[0].errors for r in results)
     [error] = results[0].errors
     assert error.error_type is ErrorType.AUTH_EXPIRED
     assert error.raw["error"] in {"invalid_grant", "invalid_client"}
-    assert listing.call_count == 1
-    assert lwa.call_count == 1
+    assert listing.call_count == 3
+    assert lwa.call_count == 1  # one refused refresh is enough for the whole batch
     assert harness.stored == []
-    assert results[0].trace_id == harness.recorder.exchanges[-1].trace_id  # points at the failed LWA call
+    [lwa_trace] = [e.trace_id for e in harness.recorder.exchanges if e.operation.value == "auth"]
+    assert {r.trace_id for r in results} == {lwa_trace}  # each points at the refused LWA call
 
 
 async def test_refresh_access_token_raises_with_the_mapped_errors(router: respx.MockRouter, harness: Harness) -> None:
