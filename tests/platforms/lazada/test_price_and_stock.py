@@ -11,7 +11,15 @@ import respx
 
 from api.errors.taxonomy import ErrorType
 from tests.platforms.lazada.helpers import API, Harness, body, connection, form
-from workers.platforms.base import ListingRef, PriceUpdate, RetryPolicy, StockUpdate
+from workers.platforms.base import (
+    ListingRef,
+    Platform,
+    PlatformClient,
+    PriceUpdate,
+    RetryPolicy,
+    StockUpdate,
+    get_client,
+)
 
 UPDATE = f"{API}/product/price_quantity/update"
 
@@ -249,3 +257,10 @@ async def test_each_market_uses_its_regional_gateway_and_currency(
 def test_an_unsupported_market_is_refused_at_construction(harness: Harness) -> None:
     with pytest.raises(ValueError, match="not supported"):
         harness.client(connection(market="SG"))
+
+
+async def test_the_shared_factory_builds_the_lazada_client(harness: Harness) -> None:
+    client = get_client(connection(), http=harness.http, recorder=harness.recorder)
+
+    assert isinstance(client, PlatformClient)
+    assert client.platform is Platform.lazada
