@@ -150,7 +150,9 @@ async def test_refresh_access_token_raises_with_auth_expired_when_the_platform_r
 async def test_the_authorisation_code_is_exchanged_for_a_stored_token_pair(
     api: respx.MockRouter, make_client: MakeClient
 ) -> None:
-    token_get = api.get(host=AUTH_HOST, path="/api/v2/token/get").mock(return_value=answer("token_refresh_success.json"))
+    token_get = api.get(host=AUTH_HOST, path="/api/v2/token/get").mock(
+        return_value=answer("token_refresh_success.json")
+    )
     harness = make_client(access_token=None)
 
     tokens = await harness.client.exchange_code("auth-code-TTP_one_use_123")

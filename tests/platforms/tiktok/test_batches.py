@@ -25,7 +25,9 @@ OTHER_PRODUCT = "1729592969712209999"
 async def test_a_stock_answer_with_per_sku_errors_fails_only_those_skus(
     api: respx.MockRouter, make_client: MakeClient
 ) -> None:
-    route = api.post(host=API_HOST, path=stock_path()).mock(return_value=answer("update_inventory_partial_failure.json"))
+    route = api.post(host=API_HOST, path=stock_path()).mock(
+        return_value=answer("update_inventory_partial_failure.json")
+    )
     harness = make_client()
     items = [
         StockUpdate(ref=ref("1729592969712207013", warehouse_id="7068517275539719942"), quantity=10),
@@ -137,7 +139,10 @@ async def test_a_sku_listed_twice_in_one_push_is_refused_before_sending(
     harness = make_client()
 
     results = await harness.client.update_stock(
-        [StockUpdate(ref=ref("1729592969712207013"), quantity=1), StockUpdate(ref=ref("1729592969712207013"), quantity=2)]
+        [
+            StockUpdate(ref=ref("1729592969712207013"), quantity=1),
+            StockUpdate(ref=ref("1729592969712207013"), quantity=2),
+        ]
     )
 
     assert [r.ok for r in results] == [True, False]

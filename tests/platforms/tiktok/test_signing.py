@@ -60,13 +60,19 @@ def test_a_post_with_a_body_signs_the_body_bytes_between_the_params_and_the_secr
     body = b'{"skus":[{"id":"1729592969712207013","price":{"amount":"1.32","currency":"USD"}}]}'
     expected = "07ae8a5be70d0fa6b3ec567df2ace0932dfb8b1c55353ee59a0167a30eb2b640"
     wrapped = (
-        "abc000def111" + path + "app_key123456shop_cipherGCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3timestamp1234567890"
-    ).encode() + body + b"abc000def111"
+        (
+            "abc000def111" + path + "app_key123456shop_cipherGCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3timestamp1234567890"
+        ).encode()
+        + body
+        + b"abc000def111"
+    )
     assert _hmac_sha256_by_hand(b"abc000def111", wrapped) == expected
     assert sign("abc000def111", path, params, body) == expected
 
 
-async def test_the_client_sends_exactly_the_body_bytes_it_signed(api: respx.MockRouter, make_client: MakeClient) -> None:
+async def test_the_client_sends_exactly_the_body_bytes_it_signed(
+    api: respx.MockRouter, make_client: MakeClient
+) -> None:
     route = api.post(host=API_HOST, path=price_path()).mock(return_value=answer("update_price_success.json"))
     harness = make_client()
 

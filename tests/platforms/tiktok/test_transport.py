@@ -19,7 +19,9 @@ def two_prices() -> list[PriceUpdate]:
     ]
 
 
-async def test_a_429_waits_the_retry_after_seconds_then_succeeds(api: respx.MockRouter, make_client: MakeClient) -> None:
+async def test_a_429_waits_the_retry_after_seconds_then_succeeds(
+    api: respx.MockRouter, make_client: MakeClient
+) -> None:
     route = api.post(host=API_HOST, path=price_path()).mock(
         side_effect=[
             answer("rate_limited.json", status=429, headers={"Retry-After": "7"}),
