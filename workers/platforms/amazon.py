@@ -244,6 +244,7 @@ class Client:
         self.refresh_token = connection.refresh_token
         self.access_expires_at = connection.access_expires_at
         self._refresh_failure: AmazonAuthError | None = None  # a refused refresh is not retried by this client
+        self._issued: set[str] = set()  # access tokens LWA gave this client: refreshing again cannot help them
         self._slots = asyncio.Semaphore(CONCURRENCY)
 
     # -- protocol ------------------------------------------------------------------------------------------
@@ -340,11 +341,12 @@ class Client:
             token = await self._current_token()
             response = await self._send(operation, method, sku, params, body, token)
             errors = _outcome(response)
-            if errors and all(token_rejected(e) for e in errors):
+            if errors and all(token_rejected(e) for e in errors) and token not in self._issued:
                 token = await self._refresh_after_rejection(token)
                 response = await self._send(operation, method, sku, params, body, token)
-                # Still refused with a brand-new token: not an expiry but a missing role or the wrong region.
-                errors = [_as_scope_missing(e) if token_rejected(e) else e for e in _outcome(response)]
+                errors = _outcome(response)
+            # Refused although the token is brand-new: not an expiry but a missing role or the wrong region.
+            errors = [_as_scope_missing(e) if token_rejected(e) else e for e in errors]
         except AmazonAuthError as failure:
             return _Call(failure.errors, failure.trace_id, None, b"")
         return _Call(errors, response.trace_id, response.status, response.body)
@@ -385,6 +387,7 @@ class Client:
             raise
         if self.on_tokens is not None:
             await self.on_tokens(tokens)
+        self._issued.add(tokens.access_token)
         self.access_token, self.refresh_token = tokens.access_token, tokens.refresh_token
         self.access_expires_at = tokens.access_expires_at
         return tokens

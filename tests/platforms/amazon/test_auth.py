@@ -13,7 +13,7 @@ import respx
 from api.errors.taxonomy import ErrorType
 from tests.platforms.amazon.conftest import LWA, NA, OLD_ACCESS, Harness, answer, connection, new_token
 from workers.platforms.amazon import AmazonAuthError
-from workers.platforms.base import ListingRef, PriceUpdate, StockUpdate
+from workers.platforms.base import ListingRef, PlatformClient, PriceUpdate, StockUpdate, get_client
 
 FRESH = "Atza|fresh-access-token-0002"
 
@@ -152,3 +152,28 @@ async def test_concurrent_calls_rejected_together_share_one_refresh(router: resp
     assert all(r.ok for r in results)
     assert lwa.call_count == 1
     assert len(harness.stored) == 1
+
+
+async def test_a_just_refreshed_token_refused_as_expired_is_not_refreshed_again(
+    router: respx.MockRouter, harness: Harness
+) -> None:
+    listing = router.patch(url__startswith=f"{NA}/listings/").mock(
+        return_value=answer(403, "errors-403-token-revoked.json")
+    )
+    lwa = router.post(LWA).mock(return_value=new_token(FRESH))
+    conn = connection(access_expires_at=datetime.now(UTC) - timedelta(minutes=1))
+
+    [result] = await harness.make(conn).update_prices([price()])
+
+    assert [e.error_type for e in result.errors] == [ErrorType.AUTH_SCOPE_MISSING]
+    assert lwa.call_count == 1  # the proactive refresh only
+    assert listing.call_count == 1
+
+
+async def test_the_client_satisfies_the_platform_contract_through_the_factory(
+    http: httpx.AsyncClient, harness: Harness
+) -> None:
+    client = get_client(connection(), http=http, recorder=harness.recorder)
+
+    assert isinstance(client, PlatformClient)
+    assert client.platform.value == "amazon"
