@@ -160,3 +160,7 @@ def sandbox(host: str, port: int, scenario: Path | None, state: Path | None) -> 
     from workers.platforms.sandbox import serve as serve_sandbox
 
     serve_sandbox(host, port, str(scenario) if scenario else None, str(state) if state else None)
+
+
+if __name__ == "__main__":
+    main()

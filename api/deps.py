@@ -74,13 +74,20 @@ async def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def RequireScope(scope: str) -> Any:
+def require_scope(scope: str) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
     async def check(principal: PrincipalDep) -> Principal:
         if scope not in principal.scopes:
             raise problems.Forbidden(f"this needs the scope {scope}")
         return principal
 
-    return Annotated[Principal, Depends(check)]
+    return check
+
+
+ErrorsRead = Annotated[Principal, Depends(require_scope("errors:read"))]
+ErrorsWrite = Annotated[Principal, Depends(require_scope("errors:write"))]
+ExportsRead = Annotated[Principal, Depends(require_scope("exports:read"))]
+CatalogWrite = Annotated[Principal, Depends(require_scope("catalog:write"))]
+StrategiesWrite = Annotated[Principal, Depends(require_scope("strategies:write"))]
 
 
 def _require_admin() -> Callable[[Principal], Coroutine[Any, Any, Principal]]:

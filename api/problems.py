@@ -11,9 +11,41 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class InvalidParam(BaseModel):
+    name: str
+    reason: str
+    type: str = ""
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of this API is answered."""
+
+    type: str
+    title: str
+    status: int
+    code: str = Field(description="A stable machine-readable code, e.g. validation_failed, account_locked")
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    invalid_params: list[InvalidParam] | None = None
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description, "content": {PROBLEM_JSON: {}}}
+
+
+# Declared on every route so the generated clients know the error shape.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem_response("Not signed in, or the credential is invalid"),
+    403: _problem_response("Signed in, but the role or scope does not allow this"),
+    422: _problem_response("The request is malformed or breaks a rule; invalid_params lists the bad fields"),
+}
 
 
 class DomainError(Exception):

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Response, status
 from api.auth import service
 from api.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyOut, LoginIn, MeOut, TokenOut
 from api.deps import SESSION_COOKIE, AdminDep, PrincipalDep, SessionDep, SettingsDep
+from api.problems import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/v1", tags=["auth"])
+router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/auth/login", response_model=TokenOut, operation_id="auth-login")

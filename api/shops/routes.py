@@ -5,10 +5,11 @@ import uuid
 from fastapi import APIRouter
 
 from api.deps import AdminDep, PrincipalDep, SessionDep
+from api.problems import PROBLEM_RESPONSES
 from api.shops import service
 from api.shops.schemas import ShopCreate, ShopList, ShopOut, ShopUpdate
 
-router = APIRouter(prefix="/v1/shops", tags=["shops"])
+router = APIRouter(prefix="/v1/shops", tags=["shops"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("", response_model=ShopList, operation_id="shops-list")
