@@ -118,6 +118,8 @@ class ItemResult:
     trace_id: str | None = None
     # Set when the platform only queued the change (Amazon ACCEPTED, Lazada): a read-back must confirm it.
     needs_confirmation: bool = False
+    # Ids the platform assigned (e.g. a published listing's item_id / sku_id), for the SKU binding.
+    platform_ids: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
