@@ -254,6 +254,14 @@ async def local_refresh_lock(key: str) -> Any:
         yield
 
 
+class TokenRefreshError(Exception):
+    """`refresh_access_token()` (or a code exchange) was refused; `errors` says why (AUTH_EXPIRED, ...)."""
+
+    def __init__(self, errors: list[PlatformError]) -> None:
+        super().__init__("; ".join(f"{e.platform_code}: {e.platform_message}" for e in errors) or "refresh failed")
+        self.errors = errors
+
+
 # -----------------------------------------------------------------------------------------------------------
 # Errors built the same way by every platform
 
