@@ -77,9 +77,9 @@ SHOPEE = Platform.shopee
 E = ErrorType
 
 DEFAULT_HOST = "https://partner.shopeemobile.com"
-# Every market uses the same host; the market is a property of the shop. [SP-CALLS]
+# Every market uses the same host; the market is a property of the shop (developer guide "API calls").
 HOSTS: dict[str, str] = {"MY": DEFAULT_HOST, "TH": DEFAULT_HOST, "PH": DEFAULT_HOST, "ID": DEFAULT_HOST}
-# Decimal places update_price accepts: MY two, TH/PH/ID whole numbers only. [SP-API:update_price]
+# Decimal places update_price accepts: MY two, TH/PH/ID whole numbers only (v2.product.update_price page).
 PRICE_DECIMALS: dict[str, int] = {"MY": 2, "TH": 0, "PH": 0, "ID": 0}
 CURRENCIES: dict[str, str] = {"MY": "MYR", "TH": "THB", "PH": "PHP", "ID": "IDR"}
 
@@ -95,7 +95,7 @@ PATHS: dict[str, str] = {
 }
 GET_CALLS = frozenset({"get_item_base_info", "get_model_list", "get_attribute_tree"})
 
-# Per call: update_price / update_stock take ONE item and 1-50 models; reads take <= 50 item ids. [SP-API:*]
+# Per call: update_price / update_stock take ONE item and 1-50 models; reads take <= 50 item ids (API pages).
 BATCH_LIMITS: dict[str, int] = {
     "update_price": 50,  # price_list entries, one item_id per call
     "update_stock": 50,  # stock_list entries, one item_id per call
@@ -105,7 +105,7 @@ BATCH_LIMITS: dict[str, int] = {
 LIST_FIELDS: dict[str, str] = {"update_price": "price_list", "update_stock": "stock_list"}
 
 # Shopee publishes no numeric rate limit (rate_limit is empty on every API page); these are our own conservative
-# per-shop budgets, well under the ~100 req/s a community report saw working. [I-PYSHOPEE54]
+# per-shop budgets, well under the ~100 req/s a community report saw working (python-shopee issue 54).
 RATES: dict[Operation, Rate] = {
     Operation.price: Rate(per_second=10, burst=10),
     Operation.stock: Rate(per_second=10, burst=10),
@@ -114,8 +114,8 @@ RATES: dict[Operation, Rate] = {
     Operation.auth: Rate(per_second=1, burst=2),
 }
 
-ACCESS_TOKEN_LIFETIME = timedelta(hours=4)  # expire_in 14400 [SP-AUTH]
-REFRESH_TOKEN_LIFETIME = timedelta(days=30)  # and single-use [SP-AUTH]
+ACCESS_TOKEN_LIFETIME = timedelta(hours=4)  # expire_in 14400
+REFRESH_TOKEN_LIFETIME = timedelta(days=30)  # and single-use
 EXPIRY_MARGIN = timedelta(seconds=60)  # refresh a little early so a token does not expire in flight
 
 TokenSource = Callable[[], Awaitable[TokenSet | None]]
@@ -127,7 +127,7 @@ ROTATIONS_KEPT = 8
 
 
 # -----------------------------------------------------------------------------------------------------------
-# Signing [SP-CALLS] [SP-AUTH]: lowercase hex HMAC-SHA256 over a plain concatenation; body and params not signed.
+# Signing (developer guide "API calls"): lowercase hex HMAC-SHA256 over a plain concatenation; body and params not signed.
 
 
 def shop_base_string(partner_id: str, path: str, timestamp: int, access_token: str, shop_id: str) -> str:

@@ -51,7 +51,7 @@ ADD_ITEM_FIELDS = frozenset(
     }
 )
 REQUIRED_FIELDS = ("weight", "logistic_info")
-# attribute_list is optional on add_item except in Indonesia. [SP-API:add_item]
+# attribute_list is optional on add_item except in Indonesia (v2.product.add_item page).
 MARKETS_REQUIRING_ATTRIBUTES = frozenset({"ID"})
 
 # What an item's status means for the board, beyond "live" (NORMAL) and "awaiting confirmation" (REVIEWING, UNLIST).
