@@ -9,10 +9,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
-from redis.exceptions import LockError
 
 from workers.platforms.base import RefreshLock
-from workers.platforms.limits import RedisRateLimiter, redis_refresh_lock
+from workers.platforms.limits import RedisRateLimiter, RefreshLockTimeout, redis_refresh_lock
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -140,7 +139,7 @@ async def test_the_refresh_lock_keeps_out_a_second_holder(redis: Redis, second_r
     second_worker = redis_refresh_lock(second_redis, timeout=5, blocking_timeout=0.2, prefix=prefix)
 
     async with first_worker("shopee:42"):
-        with pytest.raises(LockError):
+        with pytest.raises(RefreshLockTimeout):
             async with second_worker("shopee:42"):
                 pytest.fail("the second holder got in while the first held the lock")
         async with second_worker("shopee:43"):  # another shop is not blocked

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 
 from redis.asyncio import Redis
-from redis.exceptions import LockError, LockNotOwnedError
+from redis.exceptions import LockNotOwnedError
 
 from workers.platforms.base import RefreshLock, Sleep
 
@@ -90,6 +90,12 @@ class RedisRateLimiter:
             await self.sleep(wait)
 
 
+class RefreshLockTimeout(TimeoutError):
+    """Another worker held a shop's refresh lock for longer than `blocking_timeout`.
+
+    A TimeoutError, so platform clients can handle it without knowing about Redis."""
+
+
 def redis_refresh_lock(
     redis: Redis,
     *,
@@ -99,16 +105,15 @@ def redis_refresh_lock(
 ) -> RefreshLock:
     """A `base.RefreshLock` on redis.asyncio's Lock: one token refresh per shop at a time across all workers.
 
-    Raises `redis.exceptions.LockError` when the lock is not acquired within `blocking_timeout` seconds. `timeout`
-    bounds how long a crashed holder can block the others.
+    Raises `RefreshLockTimeout` (a TimeoutError) when the lock is not acquired within `blocking_timeout` seconds.
+    `timeout` bounds how long a crashed holder can block the others.
     """
 
     @asynccontextmanager
     async def hold(key: str) -> AsyncIterator[None]:
         lock = redis.lock(prefix + key, timeout=timeout, blocking_timeout=blocking_timeout)
         if not await lock.acquire():
-            message = f"could not acquire the refresh lock for {key} within {blocking_timeout}s"
-            raise LockError(message)  # type: ignore[no-untyped-call]  # redis-py leaves this __init__ untyped
+            raise RefreshLockTimeout(f"could not acquire the refresh lock for {key} within {blocking_timeout}s")
         try:
             yield
         finally:

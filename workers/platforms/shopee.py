@@ -21,10 +21,11 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -58,6 +59,7 @@ from workers.platforms.shopee_codes import classify
 from workers.platforms.shopee_items import (
     Entry,
     Outcome,
+    ShopeeAuthError,
     add_item_body,
     invalid,
     listing_problem,
@@ -68,6 +70,7 @@ from workers.platforms.shopee_items import (
     price_value,
     read_status,
     sent_attribute_ids,
+    tokens_from,
     unbound,
 )
 
@@ -145,15 +148,6 @@ def sign(partner_key: str, base_string: str) -> str:
 # -----------------------------------------------------------------------------------------------------------
 
 
-class ShopeeAuthError(Exception):
-    """A token could not be obtained; `error` is what the board shows (AUTH_EXPIRED, or an outage)."""
-
-    def __init__(self, error: PlatformError, trace_id: str | None = None) -> None:
-        super().__init__(f"{error.platform_code}: {error.platform_message}")
-        self.error = error
-        self.trace_id = trace_id
-
-
 class Client:
     platform = Platform.shopee
 
@@ -195,8 +189,6 @@ class Client:
         self._access_token = connection.access_token
         self._refresh_token = connection.refresh_token
         self._access_expires_at = connection.access_expires_at
-        # add_item answers with the new item_id; ItemResult has no field for it yet, so it is kept here by SKU.
-        self.created_item_ids: dict[str, str] = {}
 
     # --- PlatformClient -----------------------------------------------------------------------------------
 
@@ -231,10 +223,11 @@ class Client:
             errors = await self._name_missing_attributes(draft, outcome.errors)
             return ItemResult(sku=draft.ref.sku, ok=False, errors=errors, trace_id=outcome.trace_id)
         item_id = outcome.response.get("item_id")
-        if item_id is not None:
-            self.created_item_ids[draft.ref.sku] = str(item_id)
+        ids = {"item_id": str(item_id)} if item_id is not None else {}
         # A new item may sit in REVIEWING; only a read-back of get_item_base_info confirms it is live.
-        return ItemResult(sku=draft.ref.sku, ok=True, trace_id=outcome.trace_id, needs_confirmation=True)
+        return ItemResult(
+            sku=draft.ref.sku, ok=True, trace_id=outcome.trace_id, needs_confirmation=True, platform_ids=ids
+        )
 
     async def get_listing_status(self, refs: Sequence[ListingRef]) -> list[ListingStatus]:
         problem = self._connection_problem()
@@ -269,7 +262,7 @@ class Client:
     async def exchange_code(self, code: str) -> TokenSet:
         """Trade the single-use authorisation code (10 minutes) for the shop's first token pair."""
         body = {"code": code, "shop_id": _as_int(self._shop_id), "partner_id": _as_int(self._partner_id)}
-        async with self._refresh_lock(self._lock_key):
+        async with self._locked():
             tokens = await self._request_tokens("token_get", body, secrets=[code])
             await self._store(tokens, spent=None)
         return tokens
@@ -420,7 +413,7 @@ class Client:
 
     async def _refresh(self) -> TokenSet:
         held = self._refresh_token
-        async with self._refresh_lock(self._lock_key):
+        async with self._locked():
             if self._refresh_token != held and self._access_token:  # another call of this client just refreshed
                 return self._current_tokens()
             adopted = await self._already_rotated(held)
@@ -436,6 +429,19 @@ class Client:
             tokens = await self._request_tokens("token_refresh", body, secrets=[spent])
             await self._store(tokens, spent=spent)
             return tokens
+
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        """The shop's refresh lock; waiting too long for it is an outage of this call, not a lost authorisation."""
+        async with AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(self._refresh_lock(self._lock_key))
+            except TimeoutError as exc:
+                message = f"another worker held the token refresh lock too long: {exc}"
+                raise ShopeeAuthError(
+                    make_error(E.PLATFORM_UNAVAILABLE, SHOPEE, "REFRESH_LOCK_TIMEOUT", message)
+                ) from exc
+            yield
 
     async def _already_rotated(self, held: str | None) -> TokenSet | None:
         """The newer pair, when the refresh token we hold was already spent by another worker or client."""
@@ -491,26 +497,8 @@ class Client:
             build, operation=Operation.auth, rate=RATES[Operation.auth], extra_secrets=[*secrets, *self._secrets()]
         )
         outcome = outcome_of(response, Operation.auth)
-        access_token = outcome.data.get("access_token")
-        if outcome.errors or not isinstance(access_token, str) or not access_token:
-            error = outcome.errors[0] if outcome.errors else None
-            if error is None or error.error_type not in (E.PLATFORM_UNAVAILABLE, E.RATE_LIMITED):
-                # Refused by Shopee (spent or expired refresh token, revoked shop): only re-authorising helps.
-                code = error.platform_code if error else "NO_ACCESS_TOKEN"
-                message = error.platform_message if error else "the token response carried no access_token"
-                error = make_error(E.AUTH_EXPIRED, SHOPEE, code, message, raw=error.raw if error else outcome.data)
-            raise ShopeeAuthError(error, outcome.trace_id)
-        now = self._now()
-        expire_in = outcome.data.get("expire_in")
-        lifetime = (
-            timedelta(seconds=expire_in) if isinstance(expire_in, int) and expire_in > 0 else ACCESS_TOKEN_LIFETIME
-        )
-        refresh_token = outcome.data.get("refresh_token")
-        return TokenSet(
-            access_token=access_token,
-            refresh_token=refresh_token if isinstance(refresh_token, str) and refresh_token else None,
-            access_expires_at=now + lifetime,
-            refresh_expires_at=now + REFRESH_TOKEN_LIFETIME,
+        return tokens_from(
+            outcome, self._now(), default_lifetime=ACCESS_TOKEN_LIFETIME, refresh_lifetime=REFRESH_TOKEN_LIFETIME
         )
 
 
@@ -518,7 +506,4 @@ class Client:
 
 
 def _as_int(value: str) -> int | str:
-    try:
-        return int(value)
-    except (ValueError, InvalidOperation):
-        return value
+    return int(value) if value.isdigit() else value

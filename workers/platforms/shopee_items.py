@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,6 +25,8 @@ from workers.platforms.base import (
     Platform,
     PlatformError,
     Response,
+    TokenRefreshError,
+    TokenSet,
     make_error,
     transport_failure,
 )
@@ -62,6 +64,15 @@ STATUS_ERRORS: dict[str, tuple[ErrorType, str]] = {
 }
 
 
+class ShopeeAuthError(TokenRefreshError):
+    """A token could not be obtained; `error` is what the board shows (AUTH_EXPIRED, or an outage)."""
+
+    def __init__(self, error: PlatformError, trace_id: str | None = None) -> None:
+        super().__init__([error])
+        self.error = error
+        self.trace_id = trace_id
+
+
 @dataclass(slots=True)
 class Outcome:
     """One Shopee call after retries (and at most one token refresh): its trace, errors and decoded body."""
@@ -96,6 +107,30 @@ def outcome_of(response: Response, operation: Operation) -> Outcome:
     except ValueError:
         data = None
     return Outcome(response.trace_id, errors, data if isinstance(data, dict) else {})
+
+
+def tokens_from(
+    outcome: Outcome, now: datetime, *, default_lifetime: timedelta, refresh_lifetime: timedelta
+) -> TokenSet:
+    """The pair a token/get or access_token/get answer carries, or ShopeeAuthError saying why there is none."""
+    access_token = outcome.data.get("access_token")
+    if outcome.errors or not isinstance(access_token, str) or not access_token:
+        error = outcome.errors[0] if outcome.errors else None
+        if error is None or error.error_type not in (E.PLATFORM_UNAVAILABLE, E.RATE_LIMITED):
+            # Refused by Shopee (spent or expired refresh token, revoked shop): only re-authorising helps.
+            code = error.platform_code if error else "NO_ACCESS_TOKEN"
+            message = error.platform_message if error else "the token response carried no access_token"
+            error = make_error(E.AUTH_EXPIRED, SHOPEE, code, message, raw=error.raw if error else outcome.data)
+        raise ShopeeAuthError(error, outcome.trace_id)
+    expire_in = outcome.data.get("expire_in")
+    lifetime = timedelta(seconds=expire_in) if isinstance(expire_in, int) and expire_in > 0 else default_lifetime
+    refresh_token = outcome.data.get("refresh_token")
+    return TokenSet(
+        access_token=access_token,
+        refresh_token=refresh_token if isinstance(refresh_token, str) and refresh_token else None,
+        access_expires_at=now + lifetime,
+        refresh_expires_at=now + refresh_lifetime,
+    )
 
 
 def model_results(batch: Sequence[Entry], outcome: Outcome) -> dict[int, ItemResult]:

@@ -54,7 +54,7 @@ async def test_a_published_item_awaits_confirmation_and_its_new_id_is_kept(make_
     result = await client.publish_listing(draft())
 
     assert result.ok and result.needs_confirmation
-    assert client.created_item_ids == {"TS-001": "800123456"}
+    assert result.platform_ids == {"item_id": "800123456"}
     sent = json.loads(route.calls.last.request.content)
     assert sent["original_price"] == 39.9
     assert sent["item_sku"] == "TS-001"

@@ -29,7 +29,7 @@ from tests.platforms.shopee.conftest import (
     url,
 )
 from workers.platforms import shopee
-from workers.platforms.base import ListingRef, ListTraceRecorder, PriceUpdate, TokenSet
+from workers.platforms.base import ListingRef, ListTraceRecorder, PriceUpdate, TokenRefreshError, TokenSet
 
 NEW_ACCESS = fixture_json("refresh_access_token_success.json")["access_token"]
 NEW_REFRESH = fixture_json("refresh_access_token_success.json")["refresh_token"]
@@ -225,6 +225,8 @@ async def test_refresh_access_token_raises_with_the_board_error_when_shopee_refu
 
     assert raised.value.error.error_type is ErrorType.AUTH_EXPIRED
     assert raised.value.trace_id
+    assert isinstance(raised.value, TokenRefreshError)  # the shared contract callers catch
+    assert [e.error_type for e in raised.value.errors] == [ErrorType.AUTH_EXPIRED]
 
 
 @respx.mock
@@ -305,3 +307,19 @@ async def test_no_secret_reaches_any_recorded_trace(make_client: ClientFactory, 
         text = json.dumps(asdict(exchange), default=str)
         for secret in secrets:
             assert secret not in text, f"a secret leaked into the {exchange.url} trace"
+
+
+@respx.mock
+async def test_a_refresh_lock_held_too_long_elsewhere_is_an_outage_of_this_call(make_client: ClientFactory) -> None:
+    @asynccontextmanager
+    async def busy_lock(key: str) -> AsyncIterator[None]:
+        raise TimeoutError("lock busy")
+        yield  # pragma: no cover
+
+    refresh = respx.post(url("token_refresh")).respond(200, content=body("refresh_access_token_success.json"))
+
+    results = await make_client(expired_connection(), refresh_lock=busy_lock).update_prices(PRICE)
+
+    assert results[0].errors[0].error_type is ErrorType.PLATFORM_UNAVAILABLE
+    assert results[0].errors[0].platform_code == "REFRESH_LOCK_TIMEOUT"
+    assert refresh.call_count == 0
