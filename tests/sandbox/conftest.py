@@ -42,8 +42,14 @@ AMAZON_SHOP: dict[str, Any] = {
             {"sku": "CARD-1", "item_id": "B0TEST0003", "category": "GIFT_CARD", "price": "25.00", "stock": 100},
         ],
         "rules": [
-            {"count": 5, "sku": "GEN-{n:03d}", "item_id": "B0GEN{n:05d}", "categories": ["LUGGAGE"],
-             "price_min": "10", "price_max": "20"},
+            {
+                "count": 5,
+                "sku": "GEN-{n:03d}",
+                "item_id": "B0GEN{n:05d}",
+                "categories": ["LUGGAGE"],
+                "price_min": "10",
+                "price_max": "20",
+            },
         ],
     },
     "faults": {"unknown_skus": ["GEN-005"], "lost_confirmation_skus": ["GEN-004"]},
@@ -75,7 +81,8 @@ def free_port() -> int:
 
 
 class RunningSandbox:
-    """A sandbox app behind uvicorn in a background thread."""
+    """A sandbox app behind uvicorn in a background thread. Its hooks use blocking httpx on purpose: the server
+    runs on its own thread and loop, so a test's event loop may wait on it."""
 
     def __init__(self, scenario: dict[str, Any], state_path: Path | None = None) -> None:
         self.app = create_app(parse_scenario(scenario), state_path)
@@ -106,7 +113,13 @@ class RunningSandbox:
         httpx.put(f"{self.url}/_sandbox/shops/{shop}/faults", json=faults).raise_for_status()
 
     def ledger(self, **query: str) -> dict[str, Any]:
-        response = httpx.get(f"{self.url}/_sandbox/ledger", params=query)
+        return self._get("/_sandbox/ledger", query)
+
+    def pending(self, **query: str) -> dict[str, Any]:
+        return self._get("/_sandbox/pending", query)
+
+    def _get(self, path: str, query: dict[str, str]) -> dict[str, Any]:
+        response = httpx.get(f"{self.url}{path}", params=query)
         response.raise_for_status()
         data: dict[str, Any] = response.json()
         return data

@@ -231,7 +231,9 @@ def test_a_put_creates_the_listing_after_the_delay_with_a_small_image_warning(sa
 
 def test_a_wrong_marketplace_or_a_body_that_is_not_json_is_400_invalid_input(sandbox: RunningSandbox) -> None:
     wrong = httpx.get(
-        listing_url(sandbox, "BAG-1"), params={"marketplaceIds": "A1PA6795UKMFR9"}, headers={"x-amz-access-token": TOKEN}
+        listing_url(sandbox, "BAG-1"),
+        params={"marketplaceIds": "A1PA6795UKMFR9"},
+        headers={"x-amz-access-token": TOKEN},
     )
     assert wrong.status_code == 400 and wrong.json()["errors"][0]["code"] == "InvalidInput"
     garbage = httpx.patch(
