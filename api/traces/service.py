@@ -207,8 +207,11 @@ async def list_traces(
             statement = statement.where(column == value)
     if f.cursor:
         after_started_at, after_id = decode_cursor(f.cursor)
+        # The plain `<=` bound lets the (tenant_id, started_at) index start at the cursor instead of filtering
+        # every newer row of the window; the OR breaks ties between equal timestamps by id.
         statement = statement.where(
-            or_(Trace.started_at < after_started_at, and_(Trace.started_at == after_started_at, Trace.id < after_id))
+            Trace.started_at <= after_started_at,
+            or_(Trace.started_at < after_started_at, and_(Trace.started_at == after_started_at, Trace.id < after_id)),
         )
     paged = (
         _with_names(statement)

@@ -132,3 +132,22 @@ async def test_reading_traces_needs_the_errors_read_scope(
     anonymous = await client.get("/v1/traces")
 
     assert (one.status_code, many.status_code, anonymous.status_code) == (403, 403, 401)
+
+
+async def test_row_level_security_hides_another_tenants_traces_even_from_raw_sql(
+    seed: Seeder, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    from sqlalchemy import text
+
+    from api.db import use_tenant
+
+    tenant_a, tenant_b = await seed.tenant(), await seed.tenant()
+    await TraceData(sessions, tenant_a).traces([exchange(), exchange()])
+
+    async with sessions() as session:
+        await use_tenant(session, tenant_b)
+        seen_by_b = (await session.execute(text("SELECT trace_id FROM traces"))).all()
+        await use_tenant(session, tenant_a)
+        seen_by_a = (await session.execute(text("SELECT trace_id FROM traces"))).all()
+
+    assert seen_by_b == [] and len(seen_by_a) == 2
