@@ -1,4 +1,7 @@
-"""Opaque cursors for keyset pagination: base64url JSON of the last row's sort key."""
+"""Opaque cursors for keyset pagination: any JSON value, base64url-encoded.
+
+A list encodes its own sort key in the cursor (e.g. `[occurred_at, id]`) and checks the decoded shape itself.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +12,25 @@ from typing import Any
 
 from api import problems
 
-MAX_LIMIT = 200
 
-
-def encode_cursor(values: dict[str, Any]) -> str:
-    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+def encode_cursor(value: Any) -> str:
+    raw = json.dumps(value, separators=(",", ":"), default=str).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, required: tuple[str, ...]) -> dict[str, Any]:
-    """The cursor's values; a cursor that was not made by encode_cursor (or lacks a key) is a 422 problem."""
+def decode_cursor(cursor: str) -> Any:
+    """The value encode_cursor was given; a cursor that was not made by it is a 422 problem."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise problems.Invalid("the cursor is not valid; start again without it", code="invalid_cursor") from exc
-    if not isinstance(values, dict) or any(key not in values for key in required):
-        raise problems.Invalid("the cursor is not valid; start again without it", code="invalid_cursor")
-    return values
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return json.loads(raw)
+    except (binascii.Error, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise invalid_cursor() from exc
+
+
+def invalid_cursor() -> problems.Invalid:
+    """Also for callers whose cursor decodes but has the wrong shape."""
+    reason = "not a cursor this API returned"
+    return problems.Invalid(reason, invalid_params=[{"name": "cursor", "reason": reason, "type": "value_error"}])
+
+
+MAX_LIMIT = 200
