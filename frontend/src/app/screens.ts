@@ -1,0 +1,113 @@
+// Every screen of the app: the router and the navigation are both built from this one list.
+// Each page is its own chunk (React.lazy), so the first load carries only the shell.
+import {
+  ApiOutlined,
+  AlertOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  BugOutlined,
+  CheckSquareOutlined,
+  FileSearchOutlined,
+  KeyOutlined,
+  NodeIndexOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+} from "@ant-design/icons";
+import { type ComponentType, createElement, lazy, type LazyExoticComponent, type ReactNode } from "react";
+
+import type { MessageKey } from "./language";
+
+export type NavGroup = "monitor" | "automation" | "config" | "insight" | "admin";
+
+export interface Screen {
+  /** The URL path under the shell; "" is the default screen. */
+  path: string;
+  label: MessageKey;
+  group: NavGroup;
+  icon: ReactNode;
+  page: LazyExoticComponent<ComponentType>;
+  adminOnly?: boolean;
+}
+
+export const NAV_GROUPS: NavGroup[] = ["monitor", "automation", "config", "insight", "admin"];
+
+export const SCREENS: Screen[] = [
+  {
+    path: "",
+    label: "nav.board",
+    group: "monitor",
+    icon: createElement(BugOutlined),
+    page: lazy(() => import("../features/board/BoardPage")),
+  },
+  {
+    path: "traces",
+    label: "nav.traces",
+    group: "monitor",
+    icon: createElement(FileSearchOutlined),
+    page: lazy(() => import("../features/traces/TracesPage")),
+  },
+  {
+    path: "tasks",
+    label: "nav.tasks",
+    group: "automation",
+    icon: createElement(ScheduleOutlined),
+    page: lazy(() => import("../features/tasks/TasksPage")),
+  },
+  {
+    path: "strategies",
+    label: "nav.strategies",
+    group: "automation",
+    icon: createElement(NodeIndexOutlined),
+    page: lazy(() => import("../features/strategies/StrategiesPage")),
+  },
+  {
+    path: "approvals",
+    label: "nav.approvals",
+    group: "automation",
+    icon: createElement(CheckSquareOutlined),
+    page: lazy(() => import("../features/approvals/ApprovalsPage")),
+  },
+  {
+    path: "connections",
+    label: "nav.connections",
+    group: "config",
+    icon: createElement(ApiOutlined),
+    page: lazy(() => import("../features/connections/ConnectionsPage")),
+  },
+  {
+    path: "alerts",
+    label: "nav.alerts",
+    group: "config",
+    icon: createElement(AlertOutlined),
+    page: lazy(() => import("../features/alerts/AlertsPage")),
+  },
+  {
+    path: "sla",
+    label: "nav.sla",
+    group: "insight",
+    icon: createElement(BarChartOutlined),
+    page: lazy(() => import("../features/sla/SlaPage")),
+  },
+  {
+    path: "audit",
+    label: "nav.audit",
+    group: "insight",
+    icon: createElement(AuditOutlined),
+    page: lazy(() => import("../features/audit/AuditLogPage")),
+  },
+  {
+    path: "api-keys",
+    label: "nav.apiKeys",
+    group: "admin",
+    icon: createElement(KeyOutlined),
+    page: lazy(() => import("../features/api-keys/ApiKeysPage")),
+    adminOnly: true,
+  },
+  {
+    path: "settings",
+    label: "nav.settings",
+    group: "admin",
+    icon: createElement(SettingOutlined),
+    page: lazy(() => import("../features/settings/SettingsPage")),
+  },
+];
