@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from api.pagination import MAX_LIMIT
+
 PlatformName = Literal["amazon", "tiktok", "shopee", "lazada"]
 OperationName = Literal["price", "stock", "listing", "status", "auth"]
 # ok: a 2xx answer; error: any other answer; transport_error: no answer at all (timeout, refused connection).
@@ -23,7 +25,7 @@ class TraceFilter(BaseModel):
     outcome: Outcome | None = None
     since: datetime | None = Field(default=None, description="RFC 3339 with offset; default 24 hours before until")
     until: datetime | None = Field(default=None, description="RFC 3339 with offset; default now")
-    limit: int = Field(default=50, ge=1, le=200)
+    limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(default=None, max_length=200, description="next_cursor of the previous page")
 
     @model_validator(mode="after")
