@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
 from api.config import Settings
-
-APP_ROLE = "openclaw_app"
+from api.rls import APP_ROLE
 
 
 def create_owner_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:

@@ -23,13 +23,14 @@ from api.db import create_app_engine, use_tenant
 from api.main import create_app
 from api.migrate import alembic_config, ensure_database
 
+# One database per test run (several runs may share a machine), dropped when the run ends.
 TEST_DATABASE_URL = os.environ.get(
-    "OPENCLAW_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/openclaw_test"
+    "OPENCLAW_TEST_DATABASE_URL", f"postgresql+asyncpg://postgres@127.0.0.1:5432/openclaw_test_{os.getpid()}"
 )
 TEST_REDIS_URL = os.environ.get("OPENCLAW_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-async def _recreate_database(url: str) -> None:
+async def drop_database(url: str) -> None:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
     from sqlalchemy.ext.asyncio import create_async_engine
@@ -39,6 +40,10 @@ async def _recreate_database(url: str) -> None:
     async with admin.connect() as connection:
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
     await admin.dispose()
+
+
+async def _recreate_database(url: str) -> None:
+    await drop_database(url)
     await ensure_database(url)
 
 
@@ -50,9 +55,10 @@ def migrate_fresh(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def migrated_database() -> str:
+def migrated_database() -> Iterator[str]:
     migrate_fresh(TEST_DATABASE_URL)
-    return TEST_DATABASE_URL
+    yield TEST_DATABASE_URL
+    asyncio.run(drop_database(TEST_DATABASE_URL))
 
 
 @pytest.fixture
@@ -62,7 +68,7 @@ def settings(migrated_database: str) -> Settings:
         redis_url=TEST_REDIS_URL,
         secret_key="test-secret",
         encryption_key="E8VqqLzFgTPCq3bBT5oWZk0Hb9gj8iYkOQXh_QfDq5A=",
-        max_body_bytes=64 * 1024,
+        max_body_bytes=1024 * 1024,
         login_max_failures=5,
         static_dir="-",
     )

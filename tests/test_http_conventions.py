@@ -37,7 +37,7 @@ async def test_problems_speak_english_when_asked(client: httpx.AsyncClient) -> N
 
 async def test_an_oversized_body_is_refused_with_413(client: httpx.AsyncClient, seed: Seeder) -> None:
     admin = await seed.login(await seed.tenant())
-    big = {"name": "x" * (70 * 1024), "platform": "amazon", "market": "US"}  # over the 64 KiB test limit
+    big = {"name": "x" * (1100 * 1024), "platform": "amazon", "market": "US"}  # over the 1 MiB test limit
 
     response = await client.post("/v1/shops", json=big, headers=admin)
 
@@ -49,7 +49,7 @@ async def test_a_chunked_oversized_body_is_refused_too(client: httpx.AsyncClient
     admin = await seed.login(await seed.tenant())
 
     async def chunks() -> Any:
-        for _ in range(80):
+        for _ in range(1100):
             yield b"x" * 1024
 
     response = await client.post("/v1/shops", content=chunks(), headers={**admin, "content-type": "application/json"})

@@ -7,9 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.migrate import alembic_config
-from tests.conftest import TEST_DATABASE_URL, migrate_fresh
+from tests.conftest import TEST_DATABASE_URL, drop_database, migrate_fresh
 
-SCRATCH_URL = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/openclaw_test_migrations"
+SCRATCH_URL = TEST_DATABASE_URL + "_migrations"
 
 
 async def _tables(url: str) -> set[str]:
@@ -32,6 +32,7 @@ def test_upgrade_and_downgrade_both_work_on_an_empty_database() -> None:
     downgraded = asyncio.run(_tables(SCRATCH_URL))
     command.upgrade(alembic_config(SCRATCH_URL), "head")
     again = asyncio.run(_tables(SCRATCH_URL))
+    asyncio.run(drop_database(SCRATCH_URL))
 
     for table in (
         "tenants",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -15,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.models_base import Base, created_at, tenant_fk, tenant_key, updated_at, uuid_pk
@@ -101,3 +102,24 @@ class ErrorEvent(Base):
     platform_error_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     missing_fields: Mapped[list[str]] = mapped_column(ARRAY(String(200)), default=list, server_default="{}")
     raw_excerpt: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class SavedView(Base):
+    """A named board filter, private to its owner or shared with the tenant; at most one is the tenant's default."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (
+        ForeignKeyConstraint(*tenant_fk("owner_id", "users"), ondelete="CASCADE"),
+        Index("uq_saved_views_one_default", "tenant_id", unique=True, postgresql_where=text("is_default")),
+        Index(None, "tenant_id", "owner_id"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    owner_id: Mapped[uuid.UUID]
+    name: Mapped[str] = mapped_column(String(200))
+    filters: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    shared: Mapped[bool] = mapped_column(default=False, server_default="false")
+    is_default: Mapped[bool] = mapped_column(default=False, server_default="false")
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()

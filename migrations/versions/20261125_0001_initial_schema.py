@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from api.rls import APP_ROLE, AUTH_ROLE, enable_tenant_rls
 from sqlalchemy.dialects import postgresql
 revision: str = '0001'
 down_revision: str | None = None
@@ -443,10 +445,6 @@ def downgrade() -> None:
 
 # Row-level security: the second wall behind the services' tenant scoping. Requests and jobs run as APP_ROLE (not a
 # superuser, no BYPASSRLS), and every transaction sets app.tenant_id; a session without it sees no tenant rows.
-APP_ROLE = "openclaw_app"
-# Owns the SECURITY DEFINER look-ups that map a login email, a session token or an API key prefix to its tenant
-# (and an operator's tenant name) before any tenant is known. It reads only through these functions.
-AUTH_ROLE = "openclaw_auth"
 
 TENANT_TABLES = [
     "tenant_settings", "users", "user_sessions", "api_keys", "shops", "connections", "skus", "sku_bindings",
@@ -497,12 +495,8 @@ def _enable_row_level_security() -> None:
     op.execute("ALTER TABLE tenants FORCE ROW LEVEL SECURITY")
     op.execute("CREATE POLICY tenant_isolation ON tenants USING (id = app_tenant_id()) WITH CHECK (id = app_tenant_id())")
     for table in TENANT_TABLES:
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(
-            f"CREATE POLICY tenant_isolation ON {table} "
-            "USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id())"
-        )
+        for statement in enable_tenant_rls(table):
+            op.execute(statement)
     for table in AUTH_TABLES:
         op.execute(f"GRANT SELECT ON {table} TO {AUTH_ROLE}")
         op.execute(f"CREATE POLICY auth_lookup ON {table} FOR SELECT TO {AUTH_ROLE} USING (true)")

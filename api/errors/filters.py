@@ -1,0 +1,166 @@
+"""The board's filter: one definition parsed from query strings, stored in saved views, and turned into SQL.
+
+The list, facets, CSV export, bulk actions and stats all use `group_conditions` so they always agree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+
+from api.errors.models import ErrorEvent, ErrorGroup
+from api.errors.taxonomy import ErrorType
+from api.principal import Principal
+
+SeverityName = Literal["error", "warning"]
+PlatformName = Literal["amazon", "tiktok", "shopee", "lazada"]
+# "open" excludes snoozed groups (they leave the default view); "snoozed" shows only them.
+StatusName = Literal["open", "snoozed", "handled", "archived", "all"]
+SortName = Literal["last_seen", "count", "first_seen"]
+
+DEFAULT_WINDOW = timedelta(days=7)
+
+
+class ErrorFilter(BaseModel):
+    """Which error groups a board view shows. Lists are OR within a field, AND across fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    severity: list[SeverityName] = Field(default_factory=list)
+    error_type: list[ErrorType] = Field(default_factory=list)
+    platform: list[PlatformName] = Field(default_factory=list)
+    shop_id: list[uuid.UUID] = Field(default_factory=list)
+    strategy_id: list[uuid.UUID] = Field(default_factory=list)
+    assignee: list[str] = Field(default_factory=list, description="user ids, or 'me'")
+    status: StatusName = "open"
+    since: datetime | None = Field(default=None, description="last_seen at or after; default 7 days ago")
+    until: datetime | None = Field(default=None, description="last_seen before; default now")
+    q: str | None = Field(default=None, max_length=200, description="SKU, message, platform code or trace id")
+
+    @model_validator(mode="after")
+    def _window(self) -> ErrorFilter:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"{name} needs a UTC offset, e.g. 2026-11-25T08:00:00+08:00")
+        if self.since and self.until and self.since > self.until:
+            raise ValueError("since must not be after until")
+        for value in self.assignee:
+            if value != "me":
+                try:
+                    uuid.UUID(value)
+                except ValueError as exc:
+                    raise ValueError(f"assignee {value!r} is neither a user id nor 'me'") from exc
+        return self
+
+    def window(self, now: datetime | None = None) -> tuple[datetime, datetime | None]:
+        now = now or datetime.now(UTC)
+        return (self.since or (self.until or now) - DEFAULT_WINDOW), self.until
+
+    def merged_over(self, saved: dict[str, Any]) -> ErrorFilter:
+        """This filter's explicitly set fields over a saved view's filters."""
+        return ErrorFilter.model_validate({**saved, **self.model_dump(exclude_unset=True)})
+
+
+def error_filter_query(
+    severity: Annotated[list[SeverityName] | None, Query()] = None,
+    error_type: Annotated[list[ErrorType] | None, Query()] = None,
+    platform: Annotated[list[PlatformName] | None, Query()] = None,
+    shop_id: Annotated[list[uuid.UUID] | None, Query()] = None,
+    strategy_id: Annotated[list[uuid.UUID] | None, Query()] = None,
+    assignee: Annotated[list[str] | None, Query(description="user ids, or 'me'")] = None,
+    status: Annotated[StatusName | None, Query()] = None,
+    since: Annotated[datetime | None, Query(description="RFC 3339; default 7 days before until")] = None,
+    until: Annotated[datetime | None, Query(description="RFC 3339; default now")] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> ErrorFilter:
+    """Query-string form of ErrorFilter (repeat a parameter for several values). Only given fields count as set,
+    so a saved view's values fill the rest."""
+    given = {k: v for k, v in locals().items() if v is not None}
+    return ErrorFilter.model_validate(given)
+
+
+_SEARCH_ESCAPE = str.maketrans({"%": r"\%", "_": r"\_", "\\": "\\\\"})
+
+
+def group_conditions(
+    principal: Principal, f: ErrorFilter, *, now: datetime | None = None, dimension_free: str | None = None
+) -> list[ColumnElement[bool]]:
+    """WHERE conditions of a filter on error_groups. `dimension_free` leaves one facet dimension unfiltered."""
+    facets = facet_conditions(f)
+    return common_conditions(principal, f, now=now) + [c for name, c in facets.items() if name != dimension_free]
+
+
+def common_conditions(
+    principal: Principal, f: ErrorFilter, *, now: datetime | None = None
+) -> list[ColumnElement[bool]]:
+    """The filter's conditions other than the facet dimensions (tenant, status, window, assignee, search)."""
+    now = now or datetime.now(UTC)
+    g = ErrorGroup
+    conditions: list[ColumnElement[bool]] = [g.tenant_id == principal.tenant_id]
+    not_snoozed = and_(or_(g.snoozed_until.is_(None), g.snoozed_until <= now), g.snoozed_until_count.is_(None))
+    if f.status == "open":
+        conditions += [g.status == "open", not_snoozed]
+    elif f.status == "snoozed":
+        conditions += [g.status == "open", ~not_snoozed]
+    elif f.status != "all":
+        conditions.append(g.status == f.status)
+    since, until = f.window(now)
+    conditions.append(g.last_seen >= since)
+    if until is not None:
+        conditions.append(g.last_seen < until)
+    if f.assignee:
+        ids = [principal.id if a == "me" else uuid.UUID(a) for a in f.assignee]
+        conditions.append(g.assignee_id.in_([i for i in ids if i is not None]))
+    if f.q:
+        conditions.append(_search(principal, f.q.strip()))
+    return conditions
+
+
+FACET_COLUMNS: dict[str, Any] = {
+    "severity": ErrorGroup.severity,
+    "error_type": ErrorGroup.error_type,
+    "platform": ErrorGroup.platform,
+    "shop_id": ErrorGroup.shop_id,
+    "strategy_id": ErrorGroup.strategy_id,
+}
+
+
+def facet_conditions(f: ErrorFilter) -> dict[str, ColumnElement[bool]]:
+    """One IN condition per facet dimension the filter restricts."""
+    values: dict[str, list[Any]] = {
+        "severity": list(f.severity),
+        "error_type": [t.value for t in f.error_type],
+        "platform": list(f.platform),
+        "shop_id": list(f.shop_id),
+        "strategy_id": list(f.strategy_id),
+    }
+    return {name: FACET_COLUMNS[name].in_(v) for name, v in values.items() if v}
+
+
+def _search(principal: Principal, q: str) -> ColumnElement[bool]:
+    g = ErrorGroup
+    like = f"%{q.translate(_SEARCH_ESCAPE)}%"
+    cited_by_trace = exists(
+        select(1).where(
+            ErrorEvent.tenant_id == principal.tenant_id,
+            ErrorEvent.trace_id == q,
+            ErrorEvent.group_id == g.id,
+        )
+    )
+    return or_(
+        g.sku.ilike(like),
+        g.platform_error_code == q,
+        g.latest_message.ilike(like),
+        g.latest_trace_id == q,
+        cited_by_trace,
+    )
+
+
+def all_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    return and_(*conditions) if conditions else true()
