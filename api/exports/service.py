@@ -52,7 +52,7 @@ Level = Literal["group", "event"]
 
 BOM = "\ufeff".encode()
 CHUNK_BYTES = 64 * 1024
-QUEUED_CHUNKS = 4  # at most this many chunks wait for the client: memory stays ~QUEUED_CHUNKS x CHUNK_BYTES
+QUEUED_CHUNKS = 2  # chunks waiting for the client; asyncpg hands over up to 256 KiB per socket read
 # RFC 3339 with the offset of the session's time zone, which the export sets to the tenant's.
 RFC3339 = 'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'
 
