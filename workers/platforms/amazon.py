@@ -56,6 +56,7 @@ from workers.platforms.base import (
     RetryPolicy,
     Sleep,
     StockUpdate,
+    TokenRefreshError,
     TokenSet,
     TokenSink,
     TraceRecorder,
@@ -182,12 +183,12 @@ def product_type(ref: ListingRef) -> str:
 # The client
 
 
-class AmazonAuthError(Exception):
-    """A token refresh that failed; `errors` say why (AUTH_EXPIRED, or PLATFORM_UNAVAILABLE when LWA was down)."""
+class AmazonAuthError(TokenRefreshError):
+    """A token refresh that failed; `errors` say why (AUTH_EXPIRED, or PLATFORM_UNAVAILABLE when LWA was down).
+    A TokenRefreshError, so callers catch every platform's refused refresh the same way."""
 
     def __init__(self, errors: list[PlatformError], trace_id: str | None) -> None:
-        super().__init__("; ".join(f"{e.error_type}: {e.platform_message}" for e in errors))
-        self.errors = errors
+        super().__init__(errors)
         self.trace_id = trace_id
 
 

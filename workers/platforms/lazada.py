@@ -38,6 +38,7 @@ from workers.platforms.base import (
     RetryPolicy,
     Sleep,
     StockUpdate,
+    TokenRefreshError,
     TokenSet,
     TokenSink,
     TraceRecorder,
@@ -247,12 +248,9 @@ def _http_raw(status: int, text: str) -> dict[str, Any]:
 # The client
 
 
-class AuthFailed(Exception):
-    """A token create/refresh that Lazada refused; `errors` says why."""
-
-    def __init__(self, errors: list[PlatformError]) -> None:
-        super().__init__("; ".join(f"{e.platform_code}: {e.platform_message}" for e in errors))
-        self.errors = errors
+class AuthFailed(TokenRefreshError):
+    """A token create/refresh that Lazada refused; `errors` says why. The shared TokenRefreshError, under the name
+    this module's callers and tests already use."""
 
 
 @dataclass(frozen=True, slots=True)

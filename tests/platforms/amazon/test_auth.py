@@ -13,7 +13,7 @@ import respx
 from api.errors.taxonomy import ErrorType
 from tests.platforms.amazon.conftest import LWA, NA, OLD_ACCESS, Harness, answer, connection, new_token
 from workers.platforms.amazon import AmazonAuthError
-from workers.platforms.base import ListingRef, PlatformClient, PriceUpdate, StockUpdate, get_client
+from workers.platforms.base import ListingRef, PlatformClient, PriceUpdate, StockUpdate, TokenRefreshError, get_client
 
 FRESH = "Atza|fresh-access-token-0002"
 
@@ -93,6 +93,7 @@ async def test_refresh_access_token_raises_with_the_mapped_errors(router: respx.
         await harness.make().refresh_access_token()
 
     assert [e.error_type for e in failure.value.errors] == [ErrorType.AUTH_EXPIRED]
+    assert isinstance(failure.value, TokenRefreshError)  # the shared contract callers catch
 
 
 async def test_no_stored_refresh_token_is_auth_expired_without_any_call(
