@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy.orm import aliased
 
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.errors.taxonomy import ErrorType
@@ -82,7 +84,10 @@ def error_filter_query(
     """Query-string form of ErrorFilter (repeat a parameter for several values). Only given fields count as set,
     so a saved view's values fill the rest."""
     given = {k: v for k, v in locals().items() if v is not None}
-    return ErrorFilter.model_validate(given)
+    try:
+        return ErrorFilter.model_validate(given)
+    except ValidationError as exc:  # a rule across fields (since > until): answer 422 like any bad parameter
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from exc
 
 
 _SEARCH_ESCAPE = str.maketrans({"%": r"\%", "_": r"\_", "\\": "\\\\"})
@@ -146,12 +151,12 @@ def facet_conditions(f: ErrorFilter) -> dict[str, ColumnElement[bool]]:
 def _search(principal: Principal, q: str) -> ColumnElement[bool]:
     g = ErrorGroup
     like = f"%{q.translate(_SEARCH_ESCAPE)}%"
+    cited = aliased(ErrorEvent)  # the list query joins error_events itself: correlate only the group
     cited_by_trace = exists(
-        select(1).where(
-            ErrorEvent.tenant_id == principal.tenant_id,
-            ErrorEvent.trace_id == q,
-            ErrorEvent.group_id == g.id,
-        )
+        select(1)
+        .select_from(cited)
+        .where(cited.tenant_id == principal.tenant_id, cited.trace_id == q, cited.group_id == g.id)
+        .correlate(g)
     )
     return or_(
         g.sku.ilike(like),
