@@ -176,9 +176,11 @@ class SandboxState:
         refresh_ttl: int | None = None,
         rotate_from: str | None = None,
         prefix: str = "",
+        old_access_grace: int | None = None,
     ) -> tuple[IssuedToken, IssuedToken]:
         """A new access token; with `rotate_from`, also a new refresh token that replaces (spends) that one.
-        Without it, the current refresh token is returned unchanged (platforms that do not rotate)."""
+        Without it, the current refresh token is returned unchanged (platforms that do not rotate).
+        With `old_access_grace`, the shop's earlier access tokens die that many seconds from now (Shopee: 300)."""
         now = self.now()
         access = f"{prefix}{secrets.token_urlsafe(24)}"
         event: dict[str, Any] = {
@@ -191,6 +193,8 @@ class SandboxState:
             event["refresh_token"] = f"{prefix}{secrets.token_urlsafe(24)}"
             event["refresh_expires_at"] = _iso(now + timedelta(seconds=refresh_ttl)) if refresh_ttl else None
             event["spent"] = rotate_from
+        if old_access_grace is not None:
+            event["old_access_until"] = _iso(now + timedelta(seconds=old_access_grace))
         self._commit(event)
         refresh = self.tokens[event["refresh_token"]] if rotate_from is not None else self._refresh_of(shop_id)
         return self.tokens[access], refresh
@@ -328,6 +332,11 @@ class SandboxState:
                 spent = self.tokens.get(event.get("spent") or "")
                 if spent is not None:
                     spent.used = True
+            if event.get("old_access_until"):
+                until = _parse_time(event["old_access_until"])
+                for old in self.tokens.values():
+                    if old.shop_id == shop and old.kind == "access" and old.token != event["access_token"]:
+                        old.expires_at = until if old.expires_at is None else min(old.expires_at, until)
         elif kind == "queued":
             change = Change(
                 id=event["id"],
