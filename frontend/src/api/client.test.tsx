@@ -98,8 +98,8 @@ describe("API errors shown to the user", () => {
       </AppProviders>,
     );
 
-    await vi.waitFor(() => expect(sent).toHaveLength(1));
-    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(sent).toHaveLength(1);
     expect(screen.queryByText("需要登录")).not.toBeInTheDocument();
   });
 });

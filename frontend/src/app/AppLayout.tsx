@@ -19,7 +19,7 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
 
   const visible = SCREENS.filter((screen) => isAdmin || !screen.adminOnly);
-  const current = visible.find((screen) => screen.path && location.pathname.startsWith(`/${screen.path}`));
+  const current = SCREENS.find((screen) => screen.path && location.pathname.startsWith(`/${screen.path}`));
   const selectedKey = current ? `/${current.path}` : location.pathname === "/" ? "/" : "";
 
   const items: MenuProps["items"] = NAV_GROUPS.map((group) => ({

@@ -16,8 +16,14 @@ export function UserMenu() {
     <Dropdown
       trigger={["click"]}
       menu={{
-        items: [{ key: "logout", icon: <LogoutOutlined />, label: t("auth.logout") }],
-        onClick: () => logout.mutate(undefined, { onSettled: () => navigate("/login", { replace: true }) }),
+        items: [
+          { key: "who", label: `${me.email ?? ""} · ${me.tenant_name}`, disabled: true },
+          { type: "divider" },
+          { key: "logout", icon: <LogoutOutlined />, label: t("auth.logout") },
+        ],
+        onClick: ({ key }) => {
+          if (key === "logout") logout.mutate(undefined, { onSettled: () => navigate("/login", { replace: true }) });
+        },
       }}
     >
       <Button type="text" icon={<UserOutlined />} aria-label={t("auth.userMenu")} data-testid="user-menu">

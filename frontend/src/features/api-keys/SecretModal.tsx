@@ -23,6 +23,7 @@ export function SecretModal({ secret, onClose }: { secret: string | null; onClos
       title={t("apiKeys.secretTitle")}
       onCancel={onClose}
       maskClosable={false}
+      width={640}
       footer={
         <Button type="primary" onClick={onClose}>
           {t("apiKeys.done")}
