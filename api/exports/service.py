@@ -23,13 +23,12 @@ from sqlalchemy import (
     SQLColumnExpression,
     String,
     and_,
+    case,
     cast,
-    column,
     func,
     literal,
     select,
     text,
-    values,
 )
 from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -42,7 +41,7 @@ from api.errors.filters import ErrorFilter, group_conditions
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.errors.taxonomy import TAXONOMY
 from api.errors.views import resolve_filter
-from api.exports.csv_safety import neutralised_sql
+from api.exports.csv_safety import neutralised, neutralised_sql
 from api.principal import Principal
 from api.shops.models import Shop
 from api.strategies.models import Strategy
@@ -150,14 +149,14 @@ def _shared_joins(
     base: Any, g: type[ErrorGroup], strategy_id: SQLColumnExpression[Any], language: str
 ) -> tuple[Any, dict[str, SQLColumnExpression[Any]]]:
     """Joins and cells both levels take from the group: names, taxonomy texts, handling and assignee."""
-    taxonomy = values(column("code", String), column("title", String), column("suggestion", String), name="taxonomy")
-    taxonomy = taxonomy.data([(i.code.value, i.title(language), i.suggestion(language)) for i in TAXONOMY.values()])
+    # Taxonomy texts are constants: a CASE per row is cheaper than joining a VALUES list (no hash join on it).
+    titles = {i.code.value: neutralised(i.title(language)) for i in TAXONOMY.values()}
+    suggestions = {i.code.value: neutralised(i.suggestion(language)) for i in TAXONOMY.values()}
     shop, strategy = aliased(Shop), aliased(Strategy)
     handler, handler_key, assignee = aliased(User), aliased(ApiKey), aliased(User)
     joined = (
         base.join(shop, and_(shop.tenant_id == g.tenant_id, shop.id == g.shop_id))
         .outerjoin(strategy, and_(strategy.tenant_id == g.tenant_id, strategy.id == strategy_id))
-        .outerjoin(taxonomy, taxonomy.c.code == g.error_type)
         .outerjoin(
             handler,
             and_(handler.tenant_id == g.tenant_id, g.handled_by == literal("user:") + cast(handler.id, String)),
@@ -173,8 +172,8 @@ def _shared_joins(
     cells: dict[str, SQLColumnExpression[Any]] = {
         "shop": _safe(shop.name),
         "strategy": _safe(strategy.name),
-        "title": _safe(taxonomy.c.title),
-        "openclaw_suggestion": _safe(taxonomy.c.suggestion),
+        "title": case(titles, value=g.error_type),
+        "openclaw_suggestion": case(suggestions, value=g.error_type),
         "status": g.status,
         "handled_by": _safe(func.coalesce(handler.email, handler_key.name, g.handled_by)),
         "handled_at": _rfc3339(g.handled_at),
