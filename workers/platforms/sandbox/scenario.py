@@ -91,6 +91,11 @@ class Faults(_Model):
     malformed: FaultRate | None = None  # answered 200 with a truncated body; nothing is applied
     rate_limit: RateLimitSpec | None = None  # a tighter bucket than the platform documents
     max_body_bytes: int | None = Field(default=None, ge=1)  # larger request bodies are refused as too large
+    # Units per SKU held by orders or a campaign: a stock update below them is refused (the platform's stock
+    # rejection, e.g. Lazada's "negative sellable", TikTok/Shopee's reserved-stock errors).
+    reserved_stock: dict[str, int] = {}
+    # The shop's quota of products: creating a listing beyond it is refused as over the platform's limit.
+    max_listings: int | None = Field(default=None, ge=0)
 
 
 class CategorySpec(_Model):
