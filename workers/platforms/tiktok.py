@@ -45,6 +45,7 @@ from workers.platforms.base import (
     make_error,
     transport_failure,
 )
+from workers.platforms.base import TokenRefreshError as PlatformTokenRefreshError
 from workers.platforms.tiktok_responses import (
     BODY_RETRY_CODES,
     CODE_TYPES,
@@ -148,13 +149,17 @@ def dumps(payload: Any) -> bytes:
 # The client
 
 
-class TokenRefreshError(Exception):
+class TikTokAuthError(PlatformTokenRefreshError):
     """A token call that gave no usable token; `error` is what every affected item reports."""
 
     def __init__(self, error: PlatformError, trace_id: str | None) -> None:
-        super().__init__(error.platform_message)
+        super().__init__([error])
         self.error = error
         self.trace_id = trace_id
+
+
+# The name this module has always raised; it is the shared contract's subclass, so callers may catch either.
+TokenRefreshError = TikTokAuthError
 
 
 @dataclass(slots=True)
@@ -525,4 +530,15 @@ def _item_result(ref: ListingRef, outcome: _Outcome) -> ItemResult:
     return ItemResult(sku=ref.sku, ok=ok, errors=mine, trace_id=outcome.trace_id)
 
 
-__all__ = ["API_HOSTS", "CODE_TYPES", "PATHS", "RATES", "Client", "TokenRefreshError", "classify", "item_key", "sign"]
+__all__ = [
+    "API_HOSTS",
+    "CODE_TYPES",
+    "PATHS",
+    "RATES",
+    "Client",
+    "TikTokAuthError",
+    "TokenRefreshError",
+    "classify",
+    "item_key",
+    "sign",
+]

@@ -52,8 +52,8 @@ CODES_BY_TYPE: dict[ErrorType, tuple[int, ...]] = {
     _E.LISTING_REJECTED: (12052151, 12052152, 12052153, 12052263, 12052330, 12052931, 12052932),
     # image dimensions, file size, aspect ratio (main and sales-attribute images)
     _E.MEDIA_QUALITY: (12052301, 12052302, 12052305, 12052521, 12052524),
-    # SKUs per product, seller listing limit, image count, inventory-search id limits
-    _E.PLATFORM_LIMIT_EXCEEDED: (12052050, 12052093, 12052306, 12019015, 12019120),
+    # SKUs per product, seller listing limit, image count, inventory-search id limits, request size (36009021)
+    _E.PLATFORM_LIMIT_EXCEEDED: (12052050, 12052093, 12052306, 12019015, 12019120, 36009021),
 }
 CODE_TYPES: dict[int, ErrorType] = {code: t for t, codes in CODES_BY_TYPE.items() for code in codes}
 # 36009004 covers several faults; only its token variants are an expired authorisation.
