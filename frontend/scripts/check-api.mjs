@@ -12,7 +12,7 @@ try {
   execFileSync("npx", ["openapi-typescript", "../openapi.yaml", "-o", fresh], { cwd: root, stdio: "pipe" });
   const committed = readFileSync(join(root, "src/api/schema.d.ts"), "utf8");
   if (readFileSync(fresh, "utf8") !== committed) {
-    console.error("src/api/schema.d.ts is out of date with openapi.yaml: run `npm run gen:api` in frontend/");
+    console.error("src/api/schema.d.ts is out of date with openapi.yaml: run `make frontend-api` (npm run gen:api in frontend/)");
     process.exit(1);
   }
   console.log("src/api/schema.d.ts matches openapi.yaml");

@@ -190,10 +190,377 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/error-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest Events
+         * @description Record up to 1,000 events. A repeated idempotency_key is a no-op answering the first result; an unknown
+         *     shop or strategy, or a time in the future, refuses the whole request (nothing written).
+         */
+        post: operations["error-events-ingest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/push-successes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Success
+         * @description A push of this SKU and operation succeeded: its older open groups are handled by the system.
+         */
+        post: operations["push-successes-record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Errors
+         * @description Error groups, newest first by default; every filter repeatable; the default window is the last 7 days.
+         */
+        get: operations["errors-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Error Facets */
+        get: operations["errors-facets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Handle Many
+         * @description Mark many open groups handled: listed ids, or everything matching a filter.
+         */
+        post: operations["errors-handle-many"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Assign Many */
+        put: operations["errors-assign-many"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Snooze Many */
+        post: operations["errors-snooze-many"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive
+         * @description Archive the groups handled before a time: they leave the board and the trend.
+         */
+        post: operations["errors-archive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Error */
+        get: operations["errors-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/{group_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Error Events */
+        get: operations["errors-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/{group_id}/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Handle */
+        post: operations["errors-handle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/{group_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen */
+        post: operations["errors-reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/{group_id}/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Assign */
+        put: operations["errors-assign"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/{group_id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Snooze */
+        post: operations["errors-snooze"];
+        /** Unsnooze */
+        delete: operations["errors-unsnooze"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/errors/{group_id}/pinned-note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Pin Note */
+        put: operations["errors-pin-note"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Views */
+        get: operations["views-list"];
+        put?: never;
+        /** Create View */
+        post: operations["views-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/views/{view_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete View */
+        delete: operations["views-delete"];
+        options?: never;
+        head?: never;
+        /** Update View */
+        patch: operations["views-update"];
+        trace?: never;
+    };
+    "/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Traces
+         * @description Search the system log: platform exchanges newest first (summaries; open one for its bodies).
+         */
+        get: operations["traces-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/traces/{trace_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Trace
+         * @description One platform call: every attempt with its redacted request and response, and the error events citing it.
+         */
+        get: operations["traces-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivityOut */
+        ActivityOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Kind
+             * @description occurrence, handled, reopened, regressed, auto_resolved, assigned, snoozed, ...
+             */
+            kind: string;
+            /** Actor */
+            actor?: string | null;
+            /** Detail */
+            detail?: {
+                [key: string]: unknown;
+            };
+        };
         /** ApiKeyCreate */
         ApiKeyCreate: {
             /** Name */
@@ -259,6 +626,427 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
         };
+        /** ArchiveIn */
+        ArchiveIn: {
+            /**
+             * Handled Before
+             * Format: date-time
+             */
+            handled_before: string;
+        };
+        /** AssignIn */
+        AssignIn: {
+            /**
+             * Assignee Id
+             * @description null unassigns
+             */
+            assignee_id: string | null;
+        };
+        /** BulkAssignIn */
+        BulkAssignIn: {
+            /**
+             * Assignee Id
+             * @description null unassigns
+             */
+            assignee_id: string | null;
+            /** Ids */
+            ids?: string[] | null;
+            filter?: components["schemas"]["ErrorFilter"] | null;
+            /** View Id */
+            view_id?: string | null;
+        };
+        /** BulkHandleIn */
+        BulkHandleIn: {
+            /**
+             * Resolution
+             * @enum {string}
+             */
+            resolution: "fixed_data" | "repushed" | "platform_side" | "ignored" | "other";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Ids */
+            ids?: string[] | null;
+            filter?: components["schemas"]["ErrorFilter"] | null;
+            /** View Id */
+            view_id?: string | null;
+        };
+        /** BulkResult */
+        BulkResult: {
+            /** Affected */
+            affected: number;
+        };
+        /** BulkSnoozeIn */
+        BulkSnoozeIn: {
+            /** Until */
+            until?: string | null;
+            /**
+             * Events
+             * @description wake after this many more events
+             */
+            events?: number | null;
+            /** Ids */
+            ids?: string[] | null;
+            filter?: components["schemas"]["ErrorFilter"] | null;
+            /** View Id */
+            view_id?: string | null;
+        };
+        /** ErrorEventBatch */
+        ErrorEventBatch: {
+            /** Events */
+            events: components["schemas"]["ErrorEventIn"][];
+        };
+        /**
+         * ErrorEventIn
+         * @description One observed failure or warning, as a worker or an ERP reports it.
+         */
+        ErrorEventIn: {
+            /**
+             * Idempotency Key
+             * @description a repeat is a no-op
+             */
+            idempotency_key: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Shop Id
+             * Format: uuid
+             */
+            shop_id: string;
+            error_type: components["schemas"]["ErrorType"];
+            /**
+             * Severity
+             * @description default: the taxonomy's
+             */
+            severity?: ("error" | "warning") | null;
+            /** Operation */
+            operation?: ("price" | "stock" | "listing" | "auth") | null;
+            /**
+             * Sku
+             * @default
+             */
+            sku: string;
+            /** Platform Item Id */
+            platform_item_id?: string | null;
+            /** Strategy Id */
+            strategy_id?: string | null;
+            /** Task Id */
+            task_id?: string | null;
+            /** Trace Id */
+            trace_id?: string | null;
+            /**
+             * Platform Error Code
+             * @default
+             */
+            platform_error_code: string;
+            /**
+             * Platform Error Message
+             * @default
+             */
+            platform_error_message: string;
+            /** Missing Fields */
+            missing_fields?: string[];
+            /**
+             * Raw Excerpt
+             * @default
+             */
+            raw_excerpt: string;
+        };
+        /** ErrorEventList */
+        ErrorEventList: {
+            /** Items */
+            items: components["schemas"]["ErrorEventOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** ErrorEventOut */
+        ErrorEventOut: {
+            /** Id */
+            id: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Trace Id */
+            trace_id: string | null;
+            /** Task Id */
+            task_id: string | null;
+            /** Strategy Id */
+            strategy_id: string | null;
+            /** Operation */
+            operation: string | null;
+            /** Sku */
+            sku: string;
+            /** Platform Item Id */
+            platform_item_id: string | null;
+            /** Severity */
+            severity: string;
+            /** Platform Error Code */
+            platform_error_code: string;
+            /** Platform Error Message */
+            platform_error_message: string;
+            /** Missing Fields */
+            missing_fields: string[];
+            /** Raw Excerpt */
+            raw_excerpt: string;
+        };
+        /** ErrorFacets */
+        ErrorFacets: {
+            /**
+             * Total
+             * @description groups matching every filter: the list's total
+             */
+            total: number;
+            /** Severity */
+            severity: components["schemas"]["FacetCount"][];
+            /** Error Type */
+            error_type: components["schemas"]["FacetCount"][];
+            /** Platform */
+            platform: components["schemas"]["FacetCount"][];
+            /** Shop Id */
+            shop_id: components["schemas"]["FacetCount"][];
+            /** Strategy Id */
+            strategy_id: components["schemas"]["FacetCount"][];
+        };
+        /**
+         * ErrorFilter
+         * @description Which error groups a board view shows. Lists are OR within a field, AND across fields.
+         */
+        ErrorFilter: {
+            /** Severity */
+            severity?: ("error" | "warning")[];
+            /** Error Type */
+            error_type?: components["schemas"]["ErrorType"][];
+            /** Platform */
+            platform?: ("amazon" | "tiktok" | "shopee" | "lazada")[];
+            /** Shop Id */
+            shop_id?: string[];
+            /** Strategy Id */
+            strategy_id?: string[];
+            /**
+             * Assignee
+             * @description user ids, or 'me'
+             */
+            assignee?: string[];
+            /**
+             * Status
+             * @default open
+             * @enum {string}
+             */
+            status: "open" | "snoozed" | "handled" | "archived" | "all";
+            /**
+             * Since
+             * @description last_seen at or after; default 7 days ago
+             */
+            since?: string | null;
+            /**
+             * Until
+             * @description last_seen before; default now
+             */
+            until?: string | null;
+            /**
+             * Q
+             * @description SKU, message, platform code or trace id
+             */
+            q?: string | null;
+        };
+        /** ErrorGroupDetail */
+        ErrorGroupDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "handled" | "archived";
+            /** Snoozed */
+            snoozed: boolean;
+            /** Snoozed Until */
+            snoozed_until: string | null;
+            /** Snoozed Until Count */
+            snoozed_until_count: number | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "error" | "warning";
+            /** Error Type */
+            error_type: string;
+            /** Title */
+            title: string;
+            /** Suggestion */
+            suggestion: string;
+            /** Doc Url */
+            doc_url: string;
+            /** Platform */
+            platform: string;
+            /**
+             * Shop Id
+             * Format: uuid
+             */
+            shop_id: string;
+            /** Shop Name */
+            shop_name: string;
+            /** Market */
+            market: string;
+            /** Strategy Id */
+            strategy_id: string | null;
+            /** Strategy Name */
+            strategy_name: string | null;
+            /** Sku */
+            sku: string;
+            /** Operation */
+            operation: string | null;
+            /** Platform Error Code */
+            platform_error_code: string;
+            /** Count */
+            count: number;
+            /**
+             * First Seen
+             * Format: date-time
+             */
+            first_seen: string;
+            /**
+             * Last Seen
+             * Format: date-time
+             */
+            last_seen: string;
+            /** Regression Count */
+            regression_count: number;
+            latest_event: components["schemas"]["LatestEventOut"];
+            /** Assignee Id */
+            assignee_id: string | null;
+            /** Assignee Name */
+            assignee_name: string | null;
+            /** Handled At */
+            handled_at: string | null;
+            /** Handled By */
+            handled_by: string | null;
+            /** Handled By Name */
+            handled_by_name: string | null;
+            /** Resolution */
+            resolution: string | null;
+            /** Handled Note */
+            handled_note: string | null;
+            /** Pinned Note */
+            pinned_note: string | null;
+            /** Missing Fields */
+            missing_fields: string[];
+            /** Raw Excerpt */
+            raw_excerpt: string;
+            /** Activity */
+            activity: components["schemas"]["ActivityOut"][];
+        };
+        /** ErrorGroupList */
+        ErrorGroupList: {
+            /** Items */
+            items: components["schemas"]["ErrorGroupOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** ErrorGroupOut */
+        ErrorGroupOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "handled" | "archived";
+            /** Snoozed */
+            snoozed: boolean;
+            /** Snoozed Until */
+            snoozed_until: string | null;
+            /** Snoozed Until Count */
+            snoozed_until_count: number | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "error" | "warning";
+            /** Error Type */
+            error_type: string;
+            /** Title */
+            title: string;
+            /** Suggestion */
+            suggestion: string;
+            /** Doc Url */
+            doc_url: string;
+            /** Platform */
+            platform: string;
+            /**
+             * Shop Id
+             * Format: uuid
+             */
+            shop_id: string;
+            /** Shop Name */
+            shop_name: string;
+            /** Market */
+            market: string;
+            /** Strategy Id */
+            strategy_id: string | null;
+            /** Strategy Name */
+            strategy_name: string | null;
+            /** Sku */
+            sku: string;
+            /** Operation */
+            operation: string | null;
+            /** Platform Error Code */
+            platform_error_code: string;
+            /** Count */
+            count: number;
+            /**
+             * First Seen
+             * Format: date-time
+             */
+            first_seen: string;
+            /**
+             * Last Seen
+             * Format: date-time
+             */
+            last_seen: string;
+            /** Regression Count */
+            regression_count: number;
+            latest_event: components["schemas"]["LatestEventOut"];
+            /** Assignee Id */
+            assignee_id: string | null;
+            /** Assignee Name */
+            assignee_name: string | null;
+            /** Handled At */
+            handled_at: string | null;
+            /** Handled By */
+            handled_by: string | null;
+            /** Handled By Name */
+            handled_by_name: string | null;
+            /** Resolution */
+            resolution: string | null;
+            /** Handled Note */
+            handled_note: string | null;
+            /** Pinned Note */
+            pinned_note: string | null;
+        };
+        /**
+         * ErrorType
+         * @enum {string}
+         */
+        ErrorType: "SKU_MAPPING_FAILED" | "INVENTORY_SYNC_FAILED" | "PRICE_NOT_EFFECTIVE" | "PRICE_STRATEGY_CONFLICT" | "AUTH_EXPIRED" | "AUTH_SCOPE_MISSING" | "CATEGORY_COMPLIANCE_FAILED" | "PLATFORM_STATE_DELAYED" | "PLATFORM_LIMIT_EXCEEDED" | "RATE_LIMITED" | "PLATFORM_UNAVAILABLE" | "LISTING_REJECTED" | "MEDIA_QUALITY" | "APPROVAL_PENDING" | "VALIDATION_FAILED" | "UNKNOWN_PLATFORM_ERROR";
         /** ErrorTypeList */
         ErrorTypeList: {
             /** Items */
@@ -282,6 +1070,28 @@ export interface components {
             /** Doc Url Template */
             doc_url_template: string;
         };
+        /** FacetCount */
+        FacetCount: {
+            /** Value */
+            value: string;
+            /** Label */
+            label: string;
+            /** Count */
+            count: number;
+        };
+        /** HandleIn */
+        HandleIn: {
+            /**
+             * Resolution
+             * @enum {string}
+             */
+            resolution: "fixed_data" | "repushed" | "platform_side" | "ignored" | "other";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
         /** HealthOut */
         HealthOut: {
             /** Status */
@@ -294,6 +1104,32 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** IngestResult */
+        IngestResult: {
+            /** Items */
+            items: components["schemas"]["IngestedEvent"][];
+            /** Created */
+            created: number;
+            /** Duplicates */
+            duplicates: number;
+        };
+        /** IngestedEvent */
+        IngestedEvent: {
+            /** Idempotency Key */
+            idempotency_key: string;
+            /** Event Id */
+            event_id: number;
+            /**
+             * Group Id
+             * Format: uuid
+             */
+            group_id: string;
+            /**
+             * Duplicate
+             * @description the key was seen before: nothing was written, this is the first result
+             */
+            duplicate: boolean;
+        };
         /** InvalidParam */
         InvalidParam: {
             /** Name */
@@ -305,6 +1141,26 @@ export interface components {
              * @default
              */
             type: string;
+        };
+        /** LatestEventOut */
+        LatestEventOut: {
+            /** Id */
+            id: number | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Trace Id */
+            trace_id: string | null;
+            /** Platform Error Message */
+            platform_error_message: string;
+            /** Task Id */
+            task_id?: string | null;
+            /** Platform Item Id */
+            platform_item_id?: string | null;
+            /** Missing Fields */
+            missing_fields?: string[];
         };
         /** LoginIn */
         LoginIn: {
@@ -343,6 +1199,14 @@ export interface components {
             role?: ("admin" | "operator" | "viewer") | null;
             /** Scopes */
             scopes: ("errors:read" | "errors:write" | "exports:read" | "catalog:write" | "strategies:write")[];
+        };
+        /** PinnedNoteIn */
+        PinnedNoteIn: {
+            /**
+             * Note
+             * @description null removes the pinned note
+             */
+            note: string | null;
         };
         /**
          * Problem
@@ -428,6 +1292,39 @@ export interface components {
             /** Market */
             market?: ("US" | "CA" | "UK" | "DE" | "JP" | "SEA" | "MY" | "TH" | "PH" | "ID") | null;
         };
+        /** SnoozeIn */
+        SnoozeIn: {
+            /** Until */
+            until?: string | null;
+            /**
+             * Events
+             * @description wake after this many more events
+             */
+            events?: number | null;
+        };
+        /**
+         * SuccessIn
+         * @description A push that succeeded: resolves the SKU's open groups of that operation.
+         */
+        SuccessIn: {
+            /**
+             * Shop Id
+             * Format: uuid
+             */
+            shop_id: string;
+            /** Sku */
+            sku: string;
+            /**
+             * Operation
+             * @enum {string}
+             */
+            operation: "price" | "stock" | "listing" | "auth";
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+        };
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -443,6 +1340,253 @@ export interface components {
              * Format: date-time
              */
             expires_at: string;
+        };
+        /**
+         * TraceAttemptOut
+         * @description One attempt with its redacted exchange. Bodies are returned as stored (the SPA pretty-prints JSON).
+         */
+        TraceAttemptOut: {
+            /** Id */
+            id: number;
+            /** Trace Id */
+            trace_id: string;
+            /** Attempt */
+            attempt: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /**
+             * Platform
+             * @enum {string}
+             */
+            platform: "amazon" | "tiktok" | "shopee" | "lazada";
+            /**
+             * Operation
+             * @enum {string}
+             */
+            operation: "price" | "stock" | "listing" | "status" | "auth";
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "ok" | "error" | "transport_error";
+            /** Method */
+            method: string;
+            /**
+             * Url
+             * @description Redacted: secret query parameters read [REDACTED]
+             */
+            url: string;
+            /** Response Status */
+            response_status: number | null;
+            /** Transport Error */
+            transport_error: string | null;
+            /** Task Id */
+            task_id: string | null;
+            /** Strategy Id */
+            strategy_id: string | null;
+            /** Strategy Name */
+            strategy_name?: string | null;
+            /** Shop Id */
+            shop_id: string | null;
+            /** Shop Name */
+            shop_name?: string | null;
+            /** Request Headers */
+            request_headers: {
+                [key: string]: string;
+            };
+            /** Request Body */
+            request_body: string;
+            /** Response Headers */
+            response_headers: {
+                [key: string]: string;
+            };
+            /** Response Body */
+            response_body: string;
+        };
+        /**
+         * TraceEventOut
+         * @description An error event that cites this trace.
+         */
+        TraceEventOut: {
+            /** Id */
+            id: number;
+            /**
+             * Group Id
+             * Format: uuid
+             */
+            group_id: string;
+            /** Error Type */
+            error_type: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "error" | "warning";
+            /** Sku */
+            sku: string;
+            /** Platform Error Code */
+            platform_error_code: string;
+            /** Platform Error Message */
+            platform_error_message: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+        };
+        /** TraceList */
+        TraceList: {
+            /** Items */
+            items: components["schemas"]["TraceSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** TraceOut */
+        TraceOut: {
+            /** Trace Id */
+            trace_id: string;
+            /**
+             * Attempts
+             * @description Every attempt of the call, first attempt first
+             */
+            attempts: components["schemas"]["TraceAttemptOut"][];
+            /**
+             * Events
+             * @description Error events citing this trace, oldest first
+             */
+            events: components["schemas"]["TraceEventOut"][];
+        };
+        /**
+         * TraceSummary
+         * @description One attempt in the search list.
+         */
+        TraceSummary: {
+            /** Id */
+            id: number;
+            /** Trace Id */
+            trace_id: string;
+            /** Attempt */
+            attempt: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /**
+             * Platform
+             * @enum {string}
+             */
+            platform: "amazon" | "tiktok" | "shopee" | "lazada";
+            /**
+             * Operation
+             * @enum {string}
+             */
+            operation: "price" | "stock" | "listing" | "status" | "auth";
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "ok" | "error" | "transport_error";
+            /** Method */
+            method: string;
+            /**
+             * Url
+             * @description Redacted: secret query parameters read [REDACTED]
+             */
+            url: string;
+            /** Response Status */
+            response_status: number | null;
+            /** Transport Error */
+            transport_error: string | null;
+            /** Task Id */
+            task_id: string | null;
+            /** Strategy Id */
+            strategy_id: string | null;
+            /** Strategy Name */
+            strategy_name?: string | null;
+            /** Shop Id */
+            shop_id: string | null;
+            /** Shop Name */
+            shop_name?: string | null;
+        };
+        /** ViewCreate */
+        ViewCreate: {
+            /** Name */
+            name: string;
+            filters: components["schemas"]["ErrorFilter"];
+            /**
+             * Shared
+             * @default false
+             */
+            shared: boolean;
+            /**
+             * Is Default
+             * @description the tenant's default view; a default is always shared
+             * @default false
+             */
+            is_default: boolean;
+        };
+        /** ViewList */
+        ViewList: {
+            /** Items */
+            items: components["schemas"]["ViewOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** ViewOut */
+        ViewOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Filters */
+            filters: {
+                [key: string]: unknown;
+            };
+            /** Shared */
+            shared: boolean;
+            /** Is Default */
+            is_default: boolean;
+            /**
+             * Owner Id
+             * Format: uuid
+             */
+            owner_id: string;
+            /**
+             * Mine
+             * @default false
+             */
+            mine: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ViewUpdate */
+        ViewUpdate: {
+            /** Name */
+            name?: string | null;
+            filters?: components["schemas"]["ErrorFilter"] | null;
+            /** Shared */
+            shared?: boolean | null;
+            /** Is Default */
+            is_default?: boolean | null;
         };
     };
     responses: never;
@@ -1100,6 +2244,1233 @@ export interface operations {
             };
             /** @description Signed in, but the role or scope does not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "error-events-ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErrorEventBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "push-successes-record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuccessIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-list": {
+        parameters: {
+            query?: {
+                view_id?: string | null;
+                sort?: "last_seen" | "count" | "first_seen";
+                limit?: number;
+                cursor?: string | null;
+                severity?: ("error" | "warning")[] | null;
+                error_type?: components["schemas"]["ErrorType"][] | null;
+                platform?: ("amazon" | "tiktok" | "shopee" | "lazada")[] | null;
+                shop_id?: string[] | null;
+                strategy_id?: string[] | null;
+                /** @description user ids, or 'me' */
+                assignee?: string[] | null;
+                status?: ("open" | "snoozed" | "handled" | "archived" | "all") | null;
+                /** @description RFC 3339; default 7 days before until */
+                since?: string | null;
+                /** @description RFC 3339; default now */
+                until?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupList"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-facets": {
+        parameters: {
+            query?: {
+                view_id?: string | null;
+                severity?: ("error" | "warning")[] | null;
+                error_type?: components["schemas"]["ErrorType"][] | null;
+                platform?: ("amazon" | "tiktok" | "shopee" | "lazada")[] | null;
+                shop_id?: string[] | null;
+                strategy_id?: string[] | null;
+                /** @description user ids, or 'me' */
+                assignee?: string[] | null;
+                status?: ("open" | "snoozed" | "handled" | "archived" | "all") | null;
+                /** @description RFC 3339; default 7 days before until */
+                since?: string | null;
+                /** @description RFC 3339; default now */
+                until?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorFacets"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-handle-many": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkHandleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-assign-many": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkAssignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-snooze-many": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkSnoozeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupDetail"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-events": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEventList"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnoozeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-unsnooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "errors-pin-note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinnedNoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorGroupOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewList"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "views-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "traces-list": {
+        parameters: {
+            query?: {
+                task_id?: string | null;
+                shop_id?: string | null;
+                platform?: ("amazon" | "tiktok" | "shopee" | "lazada") | null;
+                operation?: ("price" | "stock" | "listing" | "status" | "auth") | null;
+                outcome?: ("ok" | "error" | "transport_error") | null;
+                /** @description RFC 3339 with offset; default 24 hours before until */
+                since?: string | null;
+                /** @description RFC 3339 with offset; default now */
+                until?: string | null;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceList"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "traces-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such trace in this tenant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
