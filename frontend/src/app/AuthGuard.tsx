@@ -27,7 +27,7 @@ export function AuthGuard({ children }: { children: ReactNode }) {
       <Result
         status="error"
         title={me.error.message}
-        extra={<Button onClick={() => void me.refetch()}>↻</Button>}
+        extra={<Button onClick={() => void me.refetch()}>{t("common.retry")}</Button>}
       />
     );
   }
