@@ -110,7 +110,8 @@ SHOPS: list[tuple[str, str, str, str, str, int, tuple[str, str], float, dict[str
         500,
         ("9.90", "399.00"),
         10,
-        {"unknown_skus": ["SHP-MY-00500"], "max_body_bytes": 65536},
+        # SHP-MY-00001 holds 20 units for open orders: stock pushed below that is refused (INVENTORY_SYNC_FAILED).
+        {"unknown_skus": ["SHP-MY-00500"], "max_body_bytes": 65536, "reserved_stock": {"SHP-MY-00001": 20}},
     ),
     (
         "shopee-th",
