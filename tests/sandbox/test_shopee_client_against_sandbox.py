@@ -371,3 +371,12 @@ async def test_a_fractional_baht_price_is_stopped_by_our_pre_check_before_anythi
     [result] = await client.update_prices([price(ListingRef("TH-1", "7000"), "449.50", "THB")])
     assert types(result) == [ErrorType.VALIDATION_FAILED]
     assert shopee_sandbox.pending()["count"] == 0
+
+
+async def test_a_wrong_partner_key_is_refused_as_a_wrong_sign_and_kept_raw(
+    shopee_sandbox: RunningSandbox, http: httpx.AsyncClient
+) -> None:
+    credentials = {"partner_id": PARTNER_ID, "partner_key": "rotated-away", "shop_id": MY_SHOP_ID}
+    [result] = await client_for(shopee_sandbox, http, credentials=credentials).update_prices([price(MUG, "30")])
+    assert types(result) == [ErrorType.UNKNOWN_PLATFORM_ERROR]
+    assert (result.errors[0].platform_code, result.errors[0].platform_message) == ("error_sign", "Wrong sign.")
