@@ -349,3 +349,24 @@ async def test_an_out_of_range_price_is_stopped_by_our_pre_check_before_anything
     [result] = await client_for(tiktok, http).update_prices([PriceUpdate(BAG_REF, Decimal("7600.01"), "USD")])
     assert types(result) == [ErrorType.VALIDATION_FAILED]
     assert tiktok.pending()["count"] == 0
+
+
+async def test_stock_below_what_a_campaign_holds_is_inventory_sync_failed(
+    tiktok: RunningSandbox, http: httpx.AsyncClient
+) -> None:
+    tiktok.set_faults("tts-us", {"reserved_stock": {"BAG-1": 5}})
+    [result] = await client_for(tiktok, http).update_stock([StockUpdate(BAG_REF, 4)])
+    assert types(result) == [ErrorType.INVENTORY_SYNC_FAILED]
+
+
+async def test_a_full_listing_quota_is_platform_limit_exceeded(tiktok: RunningSandbox, http: httpx.AsyncClient) -> None:
+    tiktok.set_faults("tts-us", {"max_listings": 6})
+    result = await client_for(tiktok, http).publish_listing(new_listing("BOTTLE-9"))
+    assert not result.ok and types(result) == [ErrorType.PLATFORM_LIMIT_EXCEEDED]
+
+
+async def test_a_price_in_another_currency_than_the_shops_is_not_effective(
+    tiktok: RunningSandbox, http: httpx.AsyncClient
+) -> None:
+    [result] = await client_for(tiktok, http).update_prices([PriceUpdate(BAG_REF, Decimal("70"), "GBP")])
+    assert types(result) == [ErrorType.PRICE_NOT_EFFECTIVE] and result.errors[0].platform_code == "12052084"

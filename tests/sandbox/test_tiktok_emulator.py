@@ -562,3 +562,21 @@ def test_create_checks_the_category_version_and_the_package_weight(tiktok: Runni
     del weightless["package_weight"]
     assert signed(tiktok, "POST", "/product/202309/products", weightless).json()["code"] == 12019011
     assert signed(tiktok, "POST", "/product/202309/products", draft("999999")).json()["code"] == 12052023
+
+
+def test_stock_reserved_by_a_campaign_cannot_be_pushed_below_and_the_search_shows_it_committed(
+    tiktok: RunningSandbox,
+) -> None:
+    tiktok.set_faults("tts-us", {"reserved_stock": {"BAG-2": 2}})
+    below = signed(tiktok, "POST", inventory_path(BAGS), stock_body((BAG_2, 1))).json()
+    assert below["code"] == 0 and below["data"]["errors"][0]["code"] == 12052393
+    assert signed(tiktok, "POST", inventory_path(BAGS), stock_body((BAG_2, 2))).json()["data"] == {}
+    search = signed(tiktok, "POST", "/product/202309/inventory/search", {"sku_ids": [BAG_2]}).json()
+    assert search["data"]["inventory"][0]["skus"][0]["total_committed_quantity"] == 2
+
+
+def test_creating_beyond_the_shops_listing_quota_is_12052093(tiktok: RunningSandbox) -> None:
+    tiktok.set_faults("tts-us", {"max_listings": 7})  # 6 products held (GEN-005 unknown), one more allowed
+    assert signed(tiktok, "POST", "/product/202309/products", draft()).json()["code"] == 0
+    refused = signed(tiktok, "POST", "/product/202309/products", draft()).json()
+    assert (refused["code"], refused["message"]) == (12052093, "Exceeded the product listing limit for the seller.")

@@ -99,6 +99,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "warehouse_missing": (12052097, "The warehouse does not exist"),
     "quantity_limits": (12052055, "The SKU inventory quantity for the warehouse must be within allowed limits."),
     "promo_stock_lock": (12052393, "Product locked for Promotion and stock can't be updated below current stock"),
+    "listing_limit": (12052093, "Exceeded the product listing limit for the seller."),
     "category_missing": (12052023, "Category does not exist"),
     "category_version": (
         12052217,

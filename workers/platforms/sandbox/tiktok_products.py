@@ -144,7 +144,11 @@ class Products:
                 errors.append(item_error("sku_missing", sku_id))
                 continue
             problem, quantity = _stock_entry(inventory, warehouse_of(shop, listing), sku_id)
-            if problem is None and listing.sale_price is not None and quantity < listing.stock:
+            # Stock held by a promotion (the SKU's sale price) or a campaign (`reserved_stock`) cannot shrink.
+            held = max(
+                listing.stock if listing.sale_price is not None else 0, shop.faults.reserved_stock.get(listing.sku, 0)
+            )
+            if problem is None and quantity < held:
                 problem = item_error("promo_stock_lock", sku_id)
             if problem is not None:
                 errors.append(problem)
@@ -182,6 +186,9 @@ class Products:
             raise Refused("skus_empty")
         if len(skus) > SKU_CAPS.get(market, SKU_CAP_DEFAULT):
             raise Refused("too_many_skus", cap=SKU_CAPS.get(market, SKU_CAP_DEFAULT))
+        limit = shop.faults.max_listings
+        if limit is not None and len(self._product_ids(shop)) >= limit:
+            raise Refused("listing_limit")
         product_id = new_id()
         audit = "FAILED" if category.restricted else "APPROVED"
         if payload.get("save_mode") == "AS_DRAFT":
@@ -278,14 +285,19 @@ class Products:
         products: dict[str, list[dict[str, Any]]] = {}
         for listing in found:
             warehouse = warehouse_of(shop, listing)
+            committed = shop.faults.reserved_stock.get(listing.sku, 0)
             products.setdefault(str(listing.item_id), []).append(
                 {
                     "id": listing.variant_id,
                     "seller_sku": listing.sku,
                     "total_available_quantity": listing.stock,
-                    "total_committed_quantity": 0,
+                    "total_committed_quantity": committed,
                     "warehouse_inventory": [
-                        {"warehouse_id": warehouse, "available_quantity": listing.stock, "committed_quantity": 0}
+                        {
+                            "warehouse_id": warehouse,
+                            "available_quantity": listing.stock,
+                            "committed_quantity": committed,
+                        }
                     ],
                 }
             )
@@ -304,6 +316,11 @@ class Products:
         if any(listing.attributes.get("audit", "APPROVED") != "APPROVED" for listing in listings.values()):
             raise Refused("status_unavailable")
         return listings
+
+    def _product_ids(self, shop: ShopState) -> set[str]:
+        """Products the shop holds or has submitted (for the listing quota)."""
+        live = {str(listing.item_id or listing.sku) for listing in shop.catalog.values()}
+        return live | {str(c.values.get("item_id")) for c in self.state.pending_changes(shop.id) if c.create}
 
     def _pending_product(self, shop: ShopState, product_id: str) -> list[Listing]:
         """SKUs of a product whose creation was accepted but has not landed (still in audit)."""
