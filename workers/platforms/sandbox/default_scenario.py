@@ -98,7 +98,12 @@ SHOPS: list[tuple[str, str, str, str, str, int, tuple[str, str], float, dict[str
         600,
         ("3.99", "129.99"),
         20,
-        {"unknown_skus": ["TTS-US-00600"], "lost_confirmation_skus": ["TTS-US-00012"]},
+        # TTS-US-00020 has 30 units held by a campaign: stock pushed below that is refused (INVENTORY_SYNC_FAILED).
+        {
+            "unknown_skus": ["TTS-US-00600"],
+            "lost_confirmation_skus": ["TTS-US-00012"],
+            "reserved_stock": {"TTS-US-00020": 30},
+        },
     ),
     ("tiktok-uk", "TikTok Shop UK", "tiktok", "UK", "GBP", 400, ("2.99", "99.99"), 20, {"revoked": True}),
     (
@@ -176,7 +181,13 @@ def credentials(shop_id: str, platform: str, number: int) -> dict[str, str]:
     if platform == "amazon":
         return {**AMAZON_APP, "seller_id": f"A{number:02d}SANDBOXSELLER"}
     if platform == "tiktok":
-        return {**TIKTOK_APP, "shop_cipher": f"ROW_sandbox{number:02d}", "shop_id": f"74940{number:05d}"}
+        # warehouse_id: the shop's one warehouse, which stock updates must name (or omit).
+        return {
+            **TIKTOK_APP,
+            "shop_cipher": f"ROW_sandbox{number:02d}",
+            "shop_id": f"74940{number:05d}",
+            "warehouse_id": f"7068517275539{number:06d}",
+        }
     if platform == "shopee":
         return {**SHOPEE_APP, "shop_id": f"8800{number:04d}"}
     return {**LAZADA_APP, "seller_id": f"1000{number:04d}"}
