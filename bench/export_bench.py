@@ -79,47 +79,41 @@ async def seed_tenant(settings: Settings, owner: AsyncEngine, name: str, rows: i
     await app_engine.dispose()
 
     groups = max(1, rows // EVENTS_PER_GROUP)
-    # The owner (a superuser) writes past row-level security, in bulk.
-    async with owner.begin() as connection:
-        params = {"t": tenant.id, "shops": SHOPS, "groups": groups, "rows": rows}
-        await connection.execute(
-            text(
-                "INSERT INTO shops (tenant_id, id, name, platform, market)"
-                " SELECT :t, gen_random_uuid(), 'Shop ' || s, (ARRAY['amazon','tiktok','shopee','lazada'])[1 + s % 4],"
-                " (ARRAY['US','UK','MY','SG'])[1 + s % 4] FROM generate_series(1, :shops) s"
-            ),
-            params,
-        )
-        await connection.execute(
-            text(
-                "WITH s AS (SELECT array_agg(id ORDER BY name) AS ids, array_agg(platform ORDER BY name) AS platforms"
-                "           FROM shops WHERE tenant_id = :t),"
-                " types AS (SELECT ARRAY['SKU_MAPPING_FAILED','INVENTORY_SYNC_FAILED','PRICE_NOT_EFFECTIVE',"
-                "  'AUTH_EXPIRED','CATEGORY_COMPLIANCE_FAILED','RATE_LIMITED','LISTING_REJECTED',"
-                "  'UNKNOWN_PLATFORM_ERROR'] AS codes)"
-                " INSERT INTO error_groups (tenant_id, id, fingerprint, shop_id, platform, error_type, severity,"
-                "  platform_error_code, sku, operation, status, count, first_seen, last_seen, latest_trace_id,"
-                "  latest_message)"
-                " SELECT :t, gen_random_uuid(), 'bench-' || g, s.ids[1 + g % :shops], s.platforms[1 + g % :shops],"
-                "  types.codes[1 + g % 8], 'error', 'E' || (g % 50), 'SKU-' || g, 'price', 'open', 5,"
-                "  now() - interval '6 days', now() - (g % 3600) * interval '1 second', 'tr-' || md5(g::text),"
-                "  '价格低于最低价 price below the minimum for SKU-' || g"
-                " FROM generate_series(0, :groups - 1) g, s, types"
-            ),
-            params,
-        )
-        await connection.execute(
-            text(
-                "INSERT INTO error_events (tenant_id, group_id, idempotency_key, occurred_at, platform, shop_id,"
-                "  error_type, severity, platform_error_code, sku, operation, trace_id, platform_error_message)"
-                " SELECT g.tenant_id, g.id, 'k-' || n, now() - (n % 400000) * interval '1 second', g.platform,"
-                "  g.shop_id, g.error_type, g.severity, g.platform_error_code, g.sku, g.operation,"
-                "  'tr-' || md5(n::text), g.latest_message || ' (attempt ' || n || ')'"
-                " FROM generate_series(0, :rows - 1) n"
-                " JOIN error_groups g ON g.tenant_id = :t AND g.fingerprint = 'bench-' || (n % :groups)"
-            ),
-            params,
-        )
+    # The owner (a superuser) writes past row-level security, in bulk. Group ids are derived from the group
+    # number, so events compute their group's id and fields without a join.
+    group_id = "md5(:t || '-' || {n})::uuid"
+    shop = "(CAST(:shop_ids AS uuid[]))[1 + {n} % :shops]"
+    platform = "(ARRAY['amazon','tiktok','shopee','lazada'])[1 + ({n} % :shops) % 4]"
+    error_type = (
+        "(ARRAY['SKU_MAPPING_FAILED','INVENTORY_SYNC_FAILED','PRICE_NOT_EFFECTIVE','AUTH_EXPIRED',"
+        "'CATEGORY_COMPLIANCE_FAILED','RATE_LIMITED','LISTING_REJECTED','UNKNOWN_PLATFORM_ERROR'])[1 + {n} % 8]"
+    )
+    message = "'价格低于最低价 price below the minimum for SKU-' || {n}"
+    shop_ids = [uuid.uuid4() for _ in range(SHOPS)]
+    params = {"t": str(tenant.id), "shop_ids": shop_ids, "shops": SHOPS, "groups": groups, "rows": rows}
+    statements = [
+        "INSERT INTO shops (tenant_id, id, name, platform, market)"
+        " SELECT CAST(:t AS uuid), (CAST(:shop_ids AS uuid[]))[s], 'Shop ' || s,"
+        " (ARRAY['amazon','tiktok','shopee','lazada'])[1 + (s - 1) % 4], (ARRAY['US','UK','MY','SG'])[1 + (s - 1) % 4]"
+        " FROM generate_series(1, :shops) s",
+        "INSERT INTO error_groups (tenant_id, id, fingerprint, shop_id, platform, error_type, severity,"
+        " platform_error_code, sku, operation, status, count, first_seen, last_seen, latest_trace_id, latest_message)"
+        f" SELECT CAST(:t AS uuid), {group_id.format(n='g')}, 'bench-' || g, {shop.format(n='g')},"
+        f" {platform.format(n='g')}, {error_type.format(n='g')}, 'error', 'E' || (g % 50), 'SKU-' || g, 'price',"
+        " 'open', 5, now() - interval '6 days', now() - (g % 3600) * interval '1 second', 'tr-' || md5(g::text),"
+        f" {message.format(n='g')} FROM generate_series(0, :groups - 1) g",
+        "INSERT INTO error_events (tenant_id, group_id, idempotency_key, occurred_at, platform, shop_id,"
+        " error_type, severity, platform_error_code, sku, operation, trace_id, platform_error_message)"
+        f" SELECT CAST(:t AS uuid), {group_id.format(n='n % :groups')}, 'k-' || n,"
+        " now() - (n % 400000) * interval '1 second',"
+        f" {platform.format(n='(n % :groups)')}, {shop.format(n='(n % :groups)')},"
+        f" {error_type.format(n='(n % :groups)')}, 'error', 'E' || (n % :groups % 50), 'SKU-' || (n % :groups),"
+        f" 'price', 'tr-' || md5(n::text), {message.format(n='(n % :groups)')} || ' (attempt ' || n || ')'"
+        " FROM generate_series(0, :rows - 1) n",
+    ]
+    for statement in statements:
+        async with owner.begin() as connection:
+            await connection.execute(text(statement), params)
     return tenant.id, key
 
 
