@@ -580,3 +580,21 @@ def test_creating_beyond_the_shops_listing_quota_is_12052093(tiktok: RunningSand
     assert signed(tiktok, "POST", "/product/202309/products", draft()).json()["code"] == 0
     refused = signed(tiktok, "POST", "/product/202309/products", draft()).json()
     assert (refused["code"], refused["message"]) == (12052093, "Exceeded the product listing limit for the seller.")
+
+
+def test_a_call_signed_over_the_prefixed_path_may_leave_the_shop_to_its_token(tiktok: RunningSandbox) -> None:
+    # An SDK that signs its URL's path cannot match the prefixed path to a shop API, so it sends no shop_cipher.
+    path = f"/product/202309/products/{BAGS}"
+    assert get_product(tiktok, BAGS, cipher=None, sign_path="/tiktok" + path)["code"] == 0
+    assert get_product(tiktok, BAGS, cipher=None)["code"] == 106013
+
+
+def test_stock_may_change_while_a_new_product_is_in_audit_but_its_price_may_not(tiktok: RunningSandbox) -> None:
+    created = signed(tiktok, "POST", "/product/202309/products", draft()).json()["data"]
+    product_id, [sku] = created["product_id"], created["skus"]
+    price = signed(tiktok, "POST", prices_path(product_id), price_body((sku["id"], "13.00"))).json()
+    assert price["code"] == 12052901
+    stock = signed(tiktok, "POST", inventory_path(product_id), stock_body((sku["id"], 9))).json()
+    assert stock["code"] == 0 and stock["data"] == {}
+    tiktok.advance(61)
+    assert get_product(tiktok, product_id)["data"]["skus"][0]["inventory"][0]["quantity"] == 9

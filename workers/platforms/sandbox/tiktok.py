@@ -138,7 +138,7 @@ class TikTokEmulator:
         if version != API_VERSION:
             return error(rid, "invalid_version")
         body = await request.body()
-        refused, shop = self._gateway(request, rid, {path, full_path}, body, endpoint)
+        refused, shop = self._gateway(request, rid, path, full_path, body, endpoint)
         if refused is not None:
             return refused
         assert shop is not None
@@ -154,7 +154,7 @@ class TikTokEmulator:
         return self.handlers[endpoint.name](Call(shop, rid, ids, body))
 
     def _gateway(
-        self, request: Request, rid: str, paths: set[str], body: bytes, endpoint: Endpoint
+        self, request: Request, rid: str, api_path: str, full_path: str, body: bytes, endpoint: Endpoint
     ) -> tuple[Response | None, ShopState | None]:
         """The checks TikTok's gateway makes before any business logic, in its order and words."""
         params = dict(parse_qsl(request.url.query, keep_blank_values=True))
@@ -168,8 +168,15 @@ class TikTokEmulator:
         if refused is not None:
             return refused, None
         signed = body if request.method != "GET" and not _multipart(request) else b""
-        expected = [canonical_sign(secret, path, params, signed) for path in sorted(paths)]
-        if not any(hmac.compare_digest(params["sign"], sign) for sign in expected):
+        signed_path = next(
+            (
+                p
+                for p in (api_path, full_path)
+                if hmac.compare_digest(params["sign"], canonical_sign(secret, p, params, signed))
+            ),
+            None,
+        )
+        if signed_path is None:
             return error(rid, "sign_invalid"), None
         if (
             request.method == "POST"
@@ -189,6 +196,10 @@ class TikTokEmulator:
         cipher = params.get("shop_cipher")
         if not endpoint.shop_scoped:
             return (error(rid, "cipher_unexpected"), None) if cipher else (None, shop)
+        if not cipher and signed_path == full_path != api_path:
+            # A client that signed the prefixed path takes the prefix for part of the API path, so it cannot tell a
+            # shop API from another (an SDK matching its operation table misses it): the token names the shop.
+            return None, shop
         if not cipher:
             return error(rid, "cipher_missing"), None
         if cipher != shop.spec.credentials["shop_cipher"]:

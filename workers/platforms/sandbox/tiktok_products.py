@@ -131,7 +131,7 @@ class Products:
 
     def _update_inventory(self, call: Call, payload: dict[str, Any]) -> Response:
         shop = call.shop
-        listings = self._product(shop, call.ids[0])
+        listings = self._product(shop, call.ids[0], active=False)
         errors: list[dict[str, Any]] = []
         accepted: list[tuple[Listing, int]] = []
         for sku in _skus(payload, shop):
@@ -306,14 +306,20 @@ class Products:
 
     # -- lookups -------------------------------------------------------------------------------------------
 
-    def _product(self, shop: ShopState, product_id: str) -> dict[str, Listing]:
-        """The live product's SKUs by sku_id; refuses a product TikTok does not hold or one not ACTIVATE."""
+    def _product(self, shop: ShopState, product_id: str, *, active: bool = True) -> dict[str, Listing]:
+        """The product's SKUs by sku_id; refuses a product TikTok does not hold. Price updates need it ACTIVATE;
+        stock updates are also allowed while it is in audit (PENDING) or refused (FAILED), as the docs say."""
         listings = {
             str(listing.variant_id): listing for listing in shop.catalog.values() if listing.item_id == product_id
         }
         if not listings:
-            raise Refused("status_unavailable" if self._pending_product(shop, product_id) else "product_missing")
-        if any(listing.attributes.get("audit", "APPROVED") != "APPROVED" for listing in listings.values()):
+            pending = {str(listing.variant_id): listing for listing in self._pending_product(shop, product_id)}
+            if not pending:
+                raise Refused("product_missing")
+            if active:
+                raise Refused("status_unavailable")
+            return pending
+        if active and any(listing.attributes.get("audit", "APPROVED") != "APPROVED" for listing in listings.values()):
             raise Refused("status_unavailable")
         return listings
 
