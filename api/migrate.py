@@ -42,3 +42,25 @@ async def migrate(settings: Settings) -> None:
     await ensure_database(settings.database_url)
     # alembic's env.py runs its own event loop: give it a thread.
     await asyncio.to_thread(command.upgrade, alembic_config(settings.database_url), "head")
+
+
+async def drop_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+def recreate_database(url: str) -> None:
+    """Drop, create and migrate a database: for test runs and benchmarks, never for a real one."""
+    import asyncio
+
+    async def recreate() -> None:
+        await drop_database(url)
+        await ensure_database(url)
+
+    asyncio.run(recreate())
+    command.upgrade(alembic_config(url), "head")

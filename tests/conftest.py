@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from api.config import Settings
 from api.db import create_app_engine, use_tenant
 from api.main import create_app
-from api.migrate import alembic_config, ensure_database
+from api.migrate import drop_database, recreate_database
 
 # One database per test run (several runs may share a machine), dropped when the run ends.
 TEST_DATABASE_URL = os.environ.get(
@@ -30,28 +30,8 @@ TEST_DATABASE_URL = os.environ.get(
 TEST_REDIS_URL = os.environ.get("OPENCLAW_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-async def drop_database(url: str) -> None:
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    target = make_url(url)
-    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    await admin.dispose()
-
-
-async def _recreate_database(url: str) -> None:
-    await drop_database(url)
-    await ensure_database(url)
-
-
 def migrate_fresh(url: str) -> None:
-    from alembic import command
-
-    asyncio.run(_recreate_database(url))
-    command.upgrade(alembic_config(url), "head")
+    recreate_database(url)
 
 
 @pytest.fixture(scope="session")

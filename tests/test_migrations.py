@@ -7,7 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.migrate import alembic_config
-from tests.conftest import TEST_DATABASE_URL, drop_database, migrate_fresh
+from api.migrate import drop_database
+from tests.conftest import TEST_DATABASE_URL, migrate_fresh
 
 SCRATCH_URL = TEST_DATABASE_URL + "_migrations"
 

@@ -9,14 +9,14 @@ two concurrent requests with the same key serialise on the unique index.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import problems
@@ -106,13 +106,52 @@ async def _validate(
     return platforms
 
 
-async def _lock_groups(
-    session: AsyncSession, tenant_id: uuid.UUID, batches: dict[str, _Batch]
-) -> dict[str, ErrorGroup]:
-    """The batch's groups, created when new, locked FOR UPDATE in fingerprint order (no deadlocks between batches)."""
+Group = dict[str, Any]  # an error_groups row as plain values
+
+# Batches are written with one statement each, binding one array per column and unnesting them: one round trip,
+# one cached plan, whatever the batch size.
+_SQL_TYPES = {
+    "tenant_id": "uuid", "id": "uuid", "group_id": "uuid", "shop_id": "uuid", "strategy_id": "uuid",
+    "task_id": "uuid", "occurred_at": "timestamptz", "first_seen": "timestamptz", "last_seen": "timestamptz",
+    "snoozed_until": "timestamptz", "count": "bigint", "latest_event_id": "bigint", "snoozed_until_count": "bigint",
+    "regression_count": "integer", "missing_fields": "jsonb",
+}  # fmt: skip
+_NEW_GROUP_COLUMNS = (
+    "tenant_id", "fingerprint", "shop_id", "platform", "error_type", "severity", "platform_error_code", "sku",
+    "operation", "count", "first_seen", "last_seen",
+)  # fmt: skip
+
+
+def _unnest(columns: Sequence[str]) -> str:
+    """SELECT <columns> FROM unnest(:col AS type[], ...); jsonb arrays of strings become text[] columns."""
+    arrays = ", ".join(f"CAST(:{c} AS {_SQL_TYPES.get(c, 'text')}[])" for c in columns)
+    selected = ", ".join(
+        f"ARRAY(SELECT jsonb_array_elements_text(u.{c})) AS {c}" if _SQL_TYPES.get(c) == "jsonb" else f"u.{c}"
+        for c in columns
+    )
+    return f"SELECT {selected} FROM unnest({arrays}) AS u({', '.join(columns)})"
+
+
+def _as_arrays(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {c: [row[c] for row in rows] for c in columns}
+
+
+async def _lock_groups(session: AsyncSession, tenant_id: uuid.UUID, batches: dict[str, _Batch]) -> dict[str, Group]:
+    """The batch's groups, created when new, locked FOR UPDATE in fingerprint order (no deadlocks between batches).
+
+    All inserts happen before any lock is taken, and both in fingerprint order, so two batches never wait on each
+    other in a cycle. Most groups already exist: a plain read first keeps the insert to the new ones."""
     ordered = sorted(batches)
+    table = ErrorGroup.__table__
+    existing = set(
+        (
+            await session.execute(
+                select(table.c.fingerprint).where(table.c.tenant_id == tenant_id, table.c.fingerprint.in_(ordered))
+            )
+        ).scalars()
+    )
     new_rows = []
-    for fp in ordered:
+    for fp in (fp for fp in ordered if fp not in existing):
         first = min(batches[fp].events, key=lambda e: e.occurred_at)
         new_rows.append(
             {
@@ -130,17 +169,22 @@ async def _lock_groups(
                 "last_seen": first.occurred_at,
             }
         )
-    await session.execute(
-        insert(ErrorGroup).values(new_rows).on_conflict_do_nothing(index_elements=["tenant_id", "fingerprint"])
-    )
+    if new_rows:
+        await session.execute(
+            text(
+                f"INSERT INTO error_groups ({', '.join(_NEW_GROUP_COLUMNS)}) {_unnest(_NEW_GROUP_COLUMNS)} "
+                "ON CONFLICT (tenant_id, fingerprint) DO NOTHING"
+            ),
+            _as_arrays(_NEW_GROUP_COLUMNS, new_rows),
+        )
     rows = await session.execute(
-        select(ErrorGroup)
-        .where(ErrorGroup.tenant_id == tenant_id, ErrorGroup.fingerprint.in_(ordered))
-        .order_by(ErrorGroup.fingerprint)
+        select(table)
+        .where(table.c.tenant_id == tenant_id, table.c.fingerprint.in_(ordered))
+        .order_by(table.c.fingerprint)
         .with_for_update()
-        .execution_options(populate_existing=True)
     )
-    return {group.fingerprint: group for group in rows.scalars()}
+    # Plain rows, not ORM objects: the new values are written in one bulk UPDATE, not by the unit of work.
+    return {row["fingerprint"]: dict(row) for row in rows.mappings()}
 
 
 _EVENT_COLUMNS = (
@@ -155,7 +199,7 @@ async def _insert_events(
     tenant_id: uuid.UUID,
     unique: dict[str, ErrorEventIn],
     fingerprints: dict[str, str],
-    groups: dict[str, ErrorGroup],
+    groups: dict[str, Group],
     platforms: dict[uuid.UUID, str],
 ) -> dict[str, tuple[int, uuid.UUID]]:
     """Insert the events whose key is new; returns {key: (event id, group id)} for those only."""
@@ -165,7 +209,7 @@ async def _insert_events(
         rows.append(
             {
                 "tenant_id": tenant_id,
-                "group_id": group.id,
+                "group_id": group["id"],
                 "idempotency_key": key,
                 "occurred_at": e.occurred_at,
                 "platform": platforms[e.shop_id],
@@ -177,26 +221,35 @@ async def _insert_events(
                 "sku": e.sku,
                 "platform_item_id": e.platform_item_id,
                 "error_type": e.error_type.value,
-                "severity": e.severity or group.severity,
+                "severity": e.severity or group["severity"],
                 "platform_error_code": e.platform_error_code,
                 "platform_error_message": e.platform_error_message,
                 "missing_fields": e.missing_fields,
                 "raw_excerpt": e.raw_excerpt,
             }
         )
+    for row in rows:
+        row["missing_fields"] = json.dumps(row["missing_fields"])
     result = await session.execute(
-        insert(ErrorEvent)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["tenant_id", "idempotency_key"])
-        .returning(ErrorEvent.idempotency_key, ErrorEvent.id, ErrorEvent.group_id)
+        text(
+            f"INSERT INTO error_events ({', '.join(_EVENT_COLUMNS)}) {_unnest(_EVENT_COLUMNS)} "
+            "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING idempotency_key, id, group_id"
+        ),
+        _as_arrays(_EVENT_COLUMNS, rows),
     )
     return {key: (event_id, group_id) for key, event_id, group_id in result}
+
+
+_ADVANCED_COLUMNS = (
+    "tenant_id", "id", "count", "first_seen", "last_seen", "latest_event_id", "latest_trace_id", "latest_message",
+    "strategy_id", "operation", "status", "regression_count", "snoozed_until", "snoozed_until_count",
+)  # fmt: skip
 
 
 async def _advance_groups(
     session: AsyncSession,
     principal: Principal,
-    groups: dict[str, ErrorGroup],
+    groups: dict[str, Group],
     new_events: dict[str, ErrorEventIn],
     fingerprints: dict[str, str],
     inserted: dict[str, tuple[int, uuid.UUID]],
@@ -205,30 +258,38 @@ async def _advance_groups(
     per_group: dict[str, list[tuple[str, ErrorEventIn]]] = {}
     for key, event in new_events.items():
         per_group.setdefault(fingerprints[key], []).append((key, event))
-    regressions: list[ErrorGroup] = []
+    regressions: list[Group] = []
     for fp, items in per_group.items():
         group = groups[fp]
         latest_key, latest = max(items, key=lambda item: (item[1].occurred_at, inserted[item[0]][0]))
         newest_at = latest.occurred_at
-        group.count += len(items)
-        group.first_seen = min(group.first_seen, *(e.occurred_at for _, e in items))
-        if group.latest_event_id is None or newest_at >= group.last_seen:
-            group.last_seen = newest_at
-            group.latest_event_id = inserted[latest_key][0]
-            group.latest_trace_id = latest.trace_id
-            group.latest_message = latest.platform_error_message
-            group.strategy_id = latest.strategy_id
-            group.operation = latest.operation or group.operation
+        group["count"] += len(items)
+        group["first_seen"] = min(group["first_seen"], *(e.occurred_at for _, e in items))
+        if group["latest_event_id"] is None or newest_at >= group["last_seen"]:
+            group["last_seen"] = newest_at
+            group["latest_event_id"] = inserted[latest_key][0]
+            group["latest_trace_id"] = latest.trace_id
+            group["latest_message"] = latest.platform_error_message
+            group["strategy_id"] = latest.strategy_id
+            group["operation"] = latest.operation or group["operation"]
         # A failure after the handling (or the success) that closed the group is a regression; an older one,
         # arriving late, is not.
-        if group.status in ("handled", "archived") and group.handled_at and newest_at > group.handled_at:
-            group.status = "open"
-            group.regression_count += 1
+        if group["status"] in ("handled", "archived") and group["handled_at"] and newest_at > group["handled_at"]:
+            group["status"] = "open"
+            group["regression_count"] += 1
             regressions.append(group)
-        if group.snoozed_until_count is not None and group.count >= group.snoozed_until_count:
-            group.snoozed_until_count = None
-            group.snoozed_until = None
-    await session.flush()
+        if group["snoozed_until_count"] is not None and group["count"] >= group["snoozed_until_count"]:
+            group["snoozed_until_count"] = None
+            group["snoozed_until"] = None
+    changed = _ADVANCED_COLUMNS
+    assignments = ", ".join(f"{c} = v.{c}" for c in changed if c not in ("tenant_id", "id"))
+    await session.execute(
+        text(
+            f"UPDATE error_groups AS g SET {assignments}, updated_at = now() "
+            f"FROM ({_unnest(changed)}) AS v WHERE g.tenant_id = v.tenant_id AND g.id = v.id"
+        ),
+        _as_arrays(changed, [groups[fp] for fp in per_group]),
+    )
     if regressions:
         session.add_all(
             AuditEntry(
@@ -237,8 +298,8 @@ async def _advance_groups(
                 actor_label="system",
                 action="error_group.regressed",
                 object_type="error_group",
-                object_id=str(group.id),
-                after={"status": "open", "regression_count": group.regression_count},
+                object_id=str(group["id"]),
+                after={"status": "open", "regression_count": group["regression_count"]},
             )
             for group in regressions
         )
