@@ -20,9 +20,10 @@ from api.health import router as health_router
 from api.logging import configure as configure_logging
 from api.middleware import BodySizeLimit, RequestContext
 from api.shops.routes import router as shops_router
+from api.tenants.routes import router as settings_router
 from api.traces.routes import router as traces_router
 
-ROUTERS = [health_router, auth_router, shops_router, errors_router, traces_router]
+ROUTERS = [health_router, auth_router, shops_router, errors_router, traces_router, settings_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import problems
+from api.audit import service as audit
 from api.db import use_tenant
+from api.principal import Principal
 from api.tenants.models import Tenant, TenantSettings
+from api.tenants.schemas import SettingsUpdate
 
 
 async def find_tenant_id(session: AsyncSession, name: str) -> uuid.UUID | None:
@@ -40,3 +43,22 @@ async def require_tenant(session: AsyncSession, name: str) -> uuid.UUID:
         raise problems.NotFound(f"unknown tenant {name!r}")
     await use_tenant(session, tenant_id)
     return tenant_id
+
+
+async def get_settings(session: AsyncSession, principal: Principal) -> TenantSettings:
+    found: TenantSettings = (
+        await session.execute(select(TenantSettings).where(TenantSettings.tenant_id == principal.tenant_id))
+    ).scalar_one()
+    return found
+
+
+async def update_settings(session: AsyncSession, principal: Principal, body: SettingsUpdate) -> TenantSettings:
+    current = await get_settings(session, principal)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    before = {k: getattr(current, k) for k in changes}
+    for key, value in changes.items():
+        setattr(current, key, value)
+    await session.flush()
+    await audit.record(session, principal, "settings.update", "tenant_settings", principal.tenant_id,
+                       before=before, after=changes)  # fmt: skip
+    return current

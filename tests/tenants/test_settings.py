@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import Seeder
+
+
+async def test_new_tenants_have_defaults_and_everyone_reads_them(client: httpx.AsyncClient, seed: Seeder) -> None:
+    viewer = await seed.login(await seed.tenant(), "viewer")
+
+    settings = (await client.get("/v1/settings", headers=viewer)).json()
+
+    assert (settings["retention_days"], settings["timezone"], settings["language"]) == (90, "Asia/Shanghai", "zh-CN")
+
+
+async def test_admin_changes_settings_others_cannot(client: httpx.AsyncClient, seed: Seeder) -> None:
+    tenant_id = await seed.tenant()
+    admin, operator = await seed.login(tenant_id), await seed.login(tenant_id, "operator")
+
+    changed = await client.put(
+        "/v1/settings", json={"retention_days": 180, "timezone": "Asia/Kuala_Lumpur"}, headers=admin
+    )
+    refused = await client.put("/v1/settings", json={"language": "en"}, headers=operator)
+
+    assert changed.status_code == 200
+    assert changed.json()["retention_days"] == 180 and changed.json()["timezone"] == "Asia/Kuala_Lumpur"
+    assert refused.status_code == 403
+    assert (await client.get("/v1/settings", headers=operator)).json()["language"] == "zh-CN"
+
+
+async def test_bad_settings_are_422(client: httpx.AsyncClient, seed: Seeder) -> None:
+    admin = await seed.login(await seed.tenant())
+
+    for body, field in (({"retention_days": 45}, "retention_days"), ({"timezone": "Mars/Olympus"}, "timezone"),
+                        ({"language": "fr"}, "language")):  # fmt: skip
+        response = await client.put("/v1/settings", json=body, headers=admin)
+        assert response.status_code == 422
+        assert response.json()["invalid_params"][0]["name"] == field
+
+
+async def test_settings_are_per_tenant(client: httpx.AsyncClient, seed: Seeder) -> None:
+    admin_a, admin_b = await seed.login(await seed.tenant()), await seed.login(await seed.tenant())
+
+    await client.put("/v1/settings", json={"timezone": "Asia/Bangkok"}, headers=admin_a)
+
+    assert (await client.get("/v1/settings", headers=admin_b)).json()["timezone"] == "Asia/Shanghai"
