@@ -152,8 +152,7 @@ async def copy_same_query(settings: Settings, tenant_id: uuid.UUID) -> tuple[flo
             await use_tenant(session, tenant_id)
             principal = Principal.system(tenant_id)
             export = await service.errors_csv(session, principal, ErrorFilter(), None, "event", "zh-CN")
-            await session.execute(text("SELECT set_config('timezone', :tz, true)"), {"tz": export.timezone})
-            raw = await (await session.connection()).get_raw_connection()
+            connection = await export.prepare(session)  # the same time zone and settings as the API
             lines = size = 0
 
             async def sink(data: bytes) -> None:
@@ -162,7 +161,7 @@ async def copy_same_query(settings: Settings, tenant_id: uuid.UUID) -> tuple[flo
                 size += len(data)
 
             started = time.perf_counter()
-            await raw.driver_connection.copy_from_query(export.sql, *export.args, output=sink, format="csv")  # type: ignore[union-attr]
+            await connection.copy_from_query(export.sql, *export.args, output=sink, format="csv")
             return time.perf_counter() - started, lines, size
     finally:
         await engine.dispose()
