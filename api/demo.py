@@ -1,4 +1,4 @@
-"""The demo tenant that `make run` seeds: an admin and twelve shops over the four platforms."""
+"""The demo tenant that `make run` seeds: an admin, twelve shops over the four platforms, and board data."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.models import User
 from api.auth.passwords import hash_password
 from api.auth.service import create_user
+from api.demo_data import seed_board
+from api.errors.models import ErrorGroup
+from api.principal import ROLE_SCOPES, Principal
 from api.shops.models import Shop
 from api.tenants import service as tenants
 
@@ -46,4 +49,11 @@ async def seed(session: AsyncSession, password: str) -> str:
     for name, platform, market in DEMO_SHOPS:
         if name not in existing:
             session.add(Shop(tenant_id=tenant_id, name=name, platform=platform, market=market))
+    await session.flush()
+    if not await session.scalar(select(ErrorGroup.id).where(ErrorGroup.tenant_id == tenant_id).limit(1)):
+        admin = (await session.execute(select(User).where(User.email == DEMO_ADMIN))).scalar_one()
+        shops = list((await session.execute(select(Shop).where(Shop.tenant_id == tenant_id))).scalars())
+        principal = Principal(kind="user", id=admin.id, tenant_id=tenant_id, scopes=ROLE_SCOPES["admin"],
+                              role="admin", label=admin.email)  # fmt: skip
+        await seed_board(session, principal, shops, admin.id)
     return DEMO_ADMIN

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -53,3 +54,36 @@ def test_duplicate_tenant_is_one_clear_line(tenant: str) -> None:
 
     assert again.returncode == 1
     assert again.stderr.strip() == f"error: tenant '{tenant}' already exists"
+
+
+def test_seed_demo_is_idempotent_and_fills_the_board(migrated_database: str) -> None:
+    first = openclaw("seed-demo", "--password", "demo-pass-1")
+    second = openclaw("seed-demo", "--password", "demo-pass-2")
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0 and "demo-pass-2" in second.stdout
+    counts = asyncio.run(_demo_counts(migrated_database))
+    assert counts["shops"] == 12
+    assert counts["open_groups"] > 300 and counts["handled_groups"] > 0
+    assert counts["traces"] >= counts["events"] > 1000  # every demo event cites a stored trace
+
+
+async def _demo_counts(url: str) -> dict[str, int]:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    try:
+        tenant = await connection.fetchval("SELECT id FROM tenants WHERE name = 'Demo Trading Co.'")
+        query = "SELECT count(*) FROM {} WHERE tenant_id = $1"
+        return {
+            "shops": await connection.fetchval(query.format("shops"), tenant),
+            "events": await connection.fetchval(query.format("error_events"), tenant),
+            "traces": await connection.fetchval(query.format("traces"), tenant),
+            "open_groups": await connection.fetchval(query.format("error_groups") + " AND status = 'open'", tenant),
+            "handled_groups": await connection.fetchval(
+                query.format("error_groups") + " AND status = 'handled'", tenant
+            ),
+        }
+    finally:
+        await connection.close()
