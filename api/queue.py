@@ -86,6 +86,10 @@ async def resend_unsent(session: AsyncSession, redis: ArqRedis, limit: int = 500
     jobs = list((await session.execute(stmt)).scalars())
     for job in jobs:
         await _send(redis, job)
-        job.sent_at = datetime.now(UTC)
-        job.attempts += 1
+    if jobs:
+        await session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.id.in_([j.id for j in jobs]))
+            .values(sent_at=func.now(), attempts=OutboxJob.attempts + 1)
+        )
     return len(jobs)
