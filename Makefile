@@ -62,8 +62,10 @@ e2e: setup services frontend-build chromium
 
 test: lint typecheck pytest frontend-check e2e
 
-openapi: setup
+# After an API change: the spec, and the SPA's typed client generated from it.
+openapi: setup frontend-setup
 	$(BIN)/openclaw openapi > openapi.yaml
+	cd $(FRONTEND) && npm run gen:api
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
