@@ -12,18 +12,31 @@ from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 
 from api import problems
+from api.audit.routes import router as audit_router
 from api.auth.routes import router as auth_router
 from api.config import Settings, get_settings
 from api.db import create_app_engine, sessionmaker
 from api.errors.routes import router as errors_router
+from api.exports.routes import router as exports_router
 from api.health import router as health_router
 from api.logging import configure as configure_logging
 from api.middleware import BodySizeLimit, RequestContext
 from api.shops.routes import router as shops_router
+from api.stats.routes import router as stats_router
 from api.tenants.routes import router as settings_router
 from api.traces.routes import router as traces_router
 
-ROUTERS = [health_router, auth_router, shops_router, errors_router, traces_router, settings_router]
+ROUTERS = [
+    health_router,
+    auth_router,
+    shops_router,
+    errors_router,
+    traces_router,
+    exports_router,
+    stats_router,
+    audit_router,
+    settings_router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -45,7 +45,7 @@ from api.exports.csv_safety import neutralised, neutralised_sql
 from api.principal import Principal
 from api.shops.models import Shop
 from api.strategies.models import Strategy
-from api.tenants.models import TenantSettings
+from api.tenants.service import tenant_timezone
 
 Level = Literal["group", "event"]
 
@@ -115,7 +115,7 @@ async def errors_csv(
         f = await resolve_filter(session, principal, f, view_id)
     except ValidationError as exc:  # a saved view's values combined with the query's can break a rule
         raise problems.Invalid(str(exc.errors()[0]["msg"])) from exc
-    timezone = await _tenant_timezone(session, principal.tenant_id)
+    timezone = await tenant_timezone(session, principal.tenant_id)
     stamp = now.astimezone(ZoneInfo(timezone)).strftime("%Y%m%d-%H%M")
     statement = (
         _group_rows(principal, f, now, language) if level == "group" else _event_rows(principal, f, now, language)
@@ -130,17 +130,6 @@ async def errors_csv(
         sql=sql,
         args=args,
     )
-
-
-async def _tenant_timezone(session: AsyncSession, tenant_id: uuid.UUID) -> str:
-    name = (
-        await session.execute(select(TenantSettings.timezone).where(TenantSettings.tenant_id == tenant_id))
-    ).scalar_one_or_none() or "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name
 
 
 # --- the query -----------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Date, String, and_, cast, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +33,7 @@ from api.stats.schemas import (
     TrendDay,
     TrendOut,
 )
-from api.tenants.models import TenantSettings
+from api.tenants.service import tenant_timezone
 
 SEVERITIES = ["error", "warning"]
 DEFAULT_SLA_WINDOW = timedelta(days=30)
@@ -224,14 +224,3 @@ def _window_start(timezone: str, days: int, now: datetime | None) -> tuple[date,
     today = (now or datetime.now(UTC)).astimezone(zone).date()
     first_day = today - timedelta(days=days - 1)
     return first_day, datetime.combine(first_day, time(), tzinfo=zone)
-
-
-async def tenant_timezone(session: AsyncSession, tenant_id: uuid.UUID) -> str:
-    name = (
-        await session.execute(select(TenantSettings.timezone).where(TenantSettings.tenant_id == tenant_id))
-    ).scalar_one_or_none() or "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,3 +63,15 @@ async def update_settings(session: AsyncSession, principal: Principal, body: Set
     await audit.record(session, principal, "settings.update", "tenant_settings", principal.tenant_id,
                        before=before, after=changes)  # fmt: skip
     return current
+
+
+async def tenant_timezone(session: AsyncSession, tenant_id: uuid.UUID) -> str:
+    """The tenant's IANA time zone for days in charts and times in exports (UTC if unset or unknown)."""
+    name = (
+        await session.execute(select(TenantSettings.timezone).where(TenantSettings.tenant_id == tenant_id))
+    ).scalar_one_or_none() or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name

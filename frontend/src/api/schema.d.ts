@@ -538,6 +538,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exports/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Errors Csv
+         * @description The board's rows as CSV, for spreadsheets and CI scripts: the same filters (and saved view) as the list.
+         *     Times are RFC 3339 in the tenant's time zone; texts in the asked language (Accept-Language; zh-CN default).
+         */
+        get: operations["exports-errors-csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats Trend
+         * @description New error groups (by first_seen) and events (by occurred_at) per day in the tenant's time zone, today
+         *     included, days without errors included, archived groups left out.
+         */
+        get: operations["stats-trend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats Sla
+         * @description How many groups were handled in the window and how long handling took (handled_at - first_seen):
+         *     median and 90th percentile, by who handled them and by error type.
+         */
+        get: operations["stats-sla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/root-causes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats Root Causes
+         * @description The share of each error type among the groups first seen in the last `days` days (tenant's days).
+         */
+        get: operations["stats-root-causes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audit Log
+         * @description Who (user, API key or system) changed what, newest first. Admins only.
+         */
+        get: operations["audit-log-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Settings
+         * @description The tenant's settings: event retention, time zone for days in charts and exports, default language.
+         */
+        get: operations["settings-get"];
+        /** Update Settings */
+        put: operations["settings-update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -560,6 +684,21 @@ export interface components {
             detail?: {
                 [key: string]: unknown;
             };
+        };
+        /** Actor */
+        Actor: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "user" | "api_key" | "system";
+            /** Id */
+            id: string | null;
+            /**
+             * Label
+             * @description the user's email or the key's name at the time
+             */
+            label: string;
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -642,6 +781,51 @@ export interface components {
              */
             assignee_id: string | null;
         };
+        /** AuditEntryOut */
+        AuditEntryOut: {
+            /** Id */
+            id: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            actor: components["schemas"]["Actor"];
+            /**
+             * Action
+             * @example shop.update
+             * @example error.handle
+             */
+            action: string;
+            /** Object Type */
+            object_type: string;
+            /** Object Id */
+            object_id: string;
+            /** Before */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** After */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** Payload */
+            payload: {
+                [key: string]: unknown;
+            } | null;
+            /** Request Id */
+            request_id: string | null;
+        };
+        /** AuditLogPage */
+        AuditLogPage: {
+            /** Items */
+            items: components["schemas"]["AuditEntryOut"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next (older) page; null at the end
+             */
+            next_cursor: string | null;
+        };
         /** BulkAssignIn */
         BulkAssignIn: {
             /**
@@ -692,6 +876,21 @@ export interface components {
             filter?: components["schemas"]["ErrorFilter"] | null;
             /** View Id */
             view_id?: string | null;
+        };
+        /** Durations */
+        Durations: {
+            /** Handled */
+            handled: number;
+            /**
+             * Median Seconds
+             * @description median of handled_at - first_seen
+             */
+            median_seconds: number | null;
+            /**
+             * P90 Seconds
+             * @description 90th percentile of handled_at - first_seen
+             */
+            p90_seconds: number | null;
         };
         /** ErrorEventBatch */
         ErrorEventBatch: {
@@ -1233,6 +1432,80 @@ export interface components {
             /** Invalid Params */
             invalid_params?: components["schemas"]["InvalidParam"][] | null;
         };
+        /** RootCause */
+        RootCause: {
+            /** Error Type */
+            error_type: string;
+            /** Title */
+            title: string;
+            /** Count */
+            count: number;
+            /**
+             * Share
+             * @description count / total, 0..1
+             */
+            share: number;
+        };
+        /** RootCausesOut */
+        RootCausesOut: {
+            /** Days */
+            days: number;
+            /** Timezone */
+            timezone: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Total
+             * @description new error groups in the window
+             */
+            total: number;
+            /**
+             * Items
+             * @description most frequent first
+             */
+            items: components["schemas"]["RootCause"][];
+        };
+        /** SettingsOut */
+        SettingsOut: {
+            /**
+             * Retention Days
+             * @enum {integer}
+             */
+            retention_days: 30 | 90 | 180;
+            /** Timezone */
+            timezone: string;
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** SettingsUpdate */
+        SettingsUpdate: {
+            /**
+             * Retention Days
+             * @description how long events are kept
+             */
+            retention_days?: (30 | 90 | 180) | null;
+            /**
+             * Timezone
+             * @description IANA time zone for days in charts and exports
+             */
+            timezone?: string | null;
+            /**
+             * Language
+             * @description the tenant's default language
+             */
+            language?: ("zh-CN" | "en") | null;
+        };
         /** ShopCreate */
         ShopCreate: {
             /** Name */
@@ -1291,6 +1564,77 @@ export interface components {
             name?: string | null;
             /** Market */
             market?: ("US" | "CA" | "UK" | "DE" | "JP" | "SEA" | "MY" | "TH" | "PH" | "ID") | null;
+        };
+        /** SlaByErrorType */
+        SlaByErrorType: {
+            /** Handled */
+            handled: number;
+            /**
+             * Median Seconds
+             * @description median of handled_at - first_seen
+             */
+            median_seconds: number | null;
+            /**
+             * P90 Seconds
+             * @description 90th percentile of handled_at - first_seen
+             */
+            p90_seconds: number | null;
+            /** Error Type */
+            error_type: string;
+        };
+        /** SlaByUser */
+        SlaByUser: {
+            /** Handled */
+            handled: number;
+            /**
+             * Median Seconds
+             * @description median of handled_at - first_seen
+             */
+            median_seconds: number | null;
+            /**
+             * P90 Seconds
+             * @description 90th percentile of handled_at - first_seen
+             */
+            p90_seconds: number | null;
+            /**
+             * Handled By
+             * @description user:<id>, api_key:<id> or system
+             */
+            handled_by: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "user" | "api_key" | "system";
+            /** Id */
+            id: string | null;
+            /** Email */
+            email?: string | null;
+            /** Display Name */
+            display_name?: string | null;
+            /**
+             * Label
+             * @description the display name, email or key name to show
+             */
+            label: string;
+        };
+        /** SlaOut */
+        SlaOut: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            overall: components["schemas"]["Durations"];
+            /** By User */
+            by_user: components["schemas"]["SlaByUser"][];
+            /** By Error Type */
+            by_error_type: components["schemas"]["SlaByErrorType"][];
         };
         /** SnoozeIn */
         SnoozeIn: {
@@ -1515,6 +1859,51 @@ export interface components {
             shop_id: string | null;
             /** Shop Name */
             shop_name?: string | null;
+        };
+        /** TrendDay */
+        TrendDay: {
+            /**
+             * Day
+             * Format: date
+             * @description a calendar day in the tenant's time zone
+             */
+            day: string;
+            /**
+             * New Groups
+             * @description groups first seen that day, by the split key
+             */
+            new_groups: {
+                [key: string]: number;
+            };
+            /**
+             * Events
+             * @description events that occurred that day, by the split key
+             */
+            events: {
+                [key: string]: number;
+            };
+        };
+        /** TrendOut */
+        TrendOut: {
+            /** Days */
+            days: number;
+            /**
+             * Split
+             * @enum {string}
+             */
+            split: "severity" | "error_type";
+            /** Timezone */
+            timezone: string;
+            /**
+             * Keys
+             * @description the split keys every day carries (zero when nothing happened)
+             */
+            keys: string[];
+            /**
+             * Items
+             * @description oldest day first; days without errors included
+             */
+            items: components["schemas"]["TrendDay"][];
         };
         /** ViewCreate */
         ViewCreate: {
@@ -3471,6 +3860,416 @@ export interface operations {
             };
             /** @description No such trace in this tenant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "exports-errors-csv": {
+        parameters: {
+            query?: {
+                view_id?: string | null;
+                /** @description one row per error group, or per event */
+                level?: "group" | "event";
+                severity?: ("error" | "warning")[] | null;
+                error_type?: components["schemas"]["ErrorType"][] | null;
+                platform?: ("amazon" | "tiktok" | "shopee" | "lazada")[] | null;
+                shop_id?: string[] | null;
+                strategy_id?: string[] | null;
+                /** @description user ids, or 'me' */
+                assignee?: string[] | null;
+                status?: ("open" | "snoozed" | "handled" | "archived" | "all") | null;
+                /** @description RFC 3339; default 7 days before until */
+                since?: string | null;
+                /** @description RFC 3339; default now */
+                until?: string | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 CSV with a byte-order mark; one header row of English snake_case column names */
+            200: {
+                headers: {
+                    /** @description the dated file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "stats-trend": {
+        parameters: {
+            query?: {
+                days?: number;
+                split?: "severity" | "error_type";
+                severity?: ("error" | "warning")[] | null;
+                error_type?: components["schemas"]["ErrorType"][] | null;
+                platform?: ("amazon" | "tiktok" | "shopee" | "lazada")[] | null;
+                shop_id?: string[] | null;
+                strategy_id?: string[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrendOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "stats-sla": {
+        parameters: {
+            query?: {
+                /** @description handled at or after; default 30 days before until */
+                since?: string | null;
+                /** @description handled before; default now */
+                until?: string | null;
+                severity?: ("error" | "warning")[] | null;
+                error_type?: components["schemas"]["ErrorType"][] | null;
+                platform?: ("amazon" | "tiktok" | "shopee" | "lazada")[] | null;
+                shop_id?: string[] | null;
+                strategy_id?: string[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "stats-root-causes": {
+        parameters: {
+            query?: {
+                days?: number;
+                severity?: ("error" | "warning")[] | null;
+                error_type?: components["schemas"]["ErrorType"][] | null;
+                platform?: ("amazon" | "tiktok" | "shopee" | "lazada")[] | null;
+                shop_id?: string[] | null;
+                strategy_id?: string[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootCausesOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "audit-log-list": {
+        parameters: {
+            query?: {
+                /** @description e.g. shop.update; repeatable */
+                action?: string[] | null;
+                object_type?: string | null;
+                object_id?: string | null;
+                actor_kind?: ("user" | "api_key" | "system") | null;
+                /** @description RFC 3339; entries at or after */
+                since?: string | null;
+                /** @description RFC 3339; entries before */
+                until?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPage"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "settings-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
