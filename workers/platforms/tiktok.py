@@ -286,8 +286,17 @@ class Client:
             variant_id=sku_id,
             extra=draft.ref.extra,
         )
+        ids = {"item_id": str(product_id)} if product_id is not None else {}
+        ids |= {"variant_id": sku_id} if sku_id else {}
         # A created product goes to audit: the read-back (status PENDING -> ACTIVATE/FAILED) confirms it.
-        return ItemResult(sku=draft.ref.sku, ok=True, errors=errors, trace_id=outcome.trace_id, needs_confirmation=True)
+        return ItemResult(
+            sku=draft.ref.sku,
+            ok=True,
+            errors=errors,
+            trace_id=outcome.trace_id,
+            needs_confirmation=True,
+            platform_ids=ids,
+        )
 
     def _check_draft(self, draft: ListingDraft) -> list[PlatformError]:
         low, high = TITLE_LENGTHS.get(self.market, (25, 255))

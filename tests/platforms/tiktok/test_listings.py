@@ -56,6 +56,7 @@ async def test_a_created_product_awaits_audit_and_keeps_the_platform_warning(
     assert harness.client.published_refs["Color-Red-XM001"] == ListingRef(
         sku="Color-Red-XM001", item_id=PRODUCT, variant_id="1729592969712207012", extra={"warehouse_id": WAREHOUSE}
     )
+    assert result.platform_ids == {"item_id": PRODUCT, "variant_id": "1729592969712207012"}
 
 
 async def test_a_missing_conditional_attribute_names_it_and_links_the_category(
