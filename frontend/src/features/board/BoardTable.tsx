@@ -1,0 +1,211 @@
+import { LeftOutlined, RightOutlined } from "@ant-design/icons";
+import { Button, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from "antd";
+import type { SortOrder } from "antd/es/table/interface";
+
+import { useI18n } from "../../app/useI18n";
+import type { Sort } from "./filters";
+import { formatTime, PLATFORM_COLOR, PLATFORM_LABEL, resolutionKey } from "./format";
+import type { ErrorGroup } from "./hooks";
+
+const SORTABLE: Sort[] = ["count", "first_seen", "last_seen"];
+
+/** One line of status: open / snoozed / handled with who, when and how. */
+export function StatusCell({ group }: { group: ErrorGroup }) {
+  const { t } = useI18n();
+  if (group.status === "handled") {
+    const how = resolutionKey(group.resolution);
+    return (
+      <Space direction="vertical" size={0}>
+        <Tag color="green">{t("board.status.handled")}</Tag>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="handled-by">
+          {[group.handled_by_name ?? (group.handled_by === "system" ? t("board.system") : group.handled_by), formatTime(group.handled_at), how ? t(how) : null]
+            .filter(Boolean)
+            .join(" · ")}
+        </Typography.Text>
+      </Space>
+    );
+  }
+  if (group.status === "archived") return <Tag>{t("board.status.archived")}</Tag>;
+  return (
+    <Space size={4} wrap>
+      {group.snoozed ? <Tag color="gold">{t("board.status.snoozed")}</Tag> : <Tag color="red">{t("board.status.open")}</Tag>}
+      {group.regression_count > 0 && (
+        <Tooltip title={t("board.regressions", { count: group.regression_count })}>
+          <Tag color="purple">{t("board.regressed")}</Tag>
+        </Tooltip>
+      )}
+    </Space>
+  );
+}
+
+/**
+ * The server-paged table. Rows are focusable and open the drawer on click or Enter; paging goes by cursor
+ * (previous / next), so it stays stable while new events arrive.
+ */
+export function BoardTable({
+  rows,
+  loading,
+  sort,
+  onSort,
+  onOpen,
+  selectable,
+  selectedIds,
+  onSelect,
+  page,
+  hasPrevious,
+  hasNext,
+  onPrevious,
+  onNext,
+  total,
+}: {
+  rows: ErrorGroup[];
+  loading: boolean;
+  sort: Sort;
+  onSort: (sort: Sort) => void;
+  onOpen: (id: string) => void;
+  selectable: boolean;
+  selectedIds: string[];
+  onSelect: (ids: string[]) => void;
+  page: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+  total: number | null;
+}) {
+  const { t } = useI18n();
+  const sortable = (key: Sort) => ({
+    sorter: true,
+    sortOrder: (sort === key ? "descend" : null) as SortOrder,
+    sortDirections: ["descend"] as SortOrder[],
+  });
+
+  const columns: TableColumnsType<ErrorGroup> = [
+    {
+      title: t("board.col.sku"),
+      dataIndex: "sku",
+      width: 140,
+      render: (sku: string) => <Typography.Text copyable={false} strong>{sku || "—"}</Typography.Text>,
+    },
+    {
+      title: t("board.col.shop"),
+      key: "shop",
+      width: 170,
+      render: (_, g) => (
+        <Space direction="vertical" size={0}>
+          <span>{g.shop_name}</span>
+          <span>
+            <Tag color={PLATFORM_COLOR[g.platform]} style={{ marginInlineEnd: 4 }}>
+              {PLATFORM_LABEL[g.platform] ?? g.platform}
+            </Tag>
+            <Typography.Text type="secondary">{g.market}</Typography.Text>
+          </span>
+        </Space>
+      ),
+    },
+    {
+      title: t("board.col.errorType"),
+      key: "type",
+      width: 190,
+      render: (_, g) => (
+        <Space direction="vertical" size={0}>
+          <Typography.Text data-testid="row-title">{g.title}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {g.error_type}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    {
+      title: t("board.col.platformError"),
+      key: "platformError",
+      render: (_, g) => (
+        <div style={{ maxWidth: 320 }}>
+          {g.platform_error_code && <Tag style={{ fontFamily: "monospace" }}>{g.platform_error_code}</Tag>}
+          <Typography.Paragraph ellipsis={{ rows: 2, tooltip: g.latest_event.platform_error_message }} style={{ margin: 0 }}>
+            {g.latest_event.platform_error_message}
+          </Typography.Paragraph>
+        </div>
+      ),
+    },
+    { title: t("board.col.count"), dataIndex: "count", key: "count", width: 80, align: "right", ...sortable("count") },
+    {
+      title: t("board.col.firstSeen"),
+      dataIndex: "first_seen",
+      key: "first_seen",
+      width: 140,
+      render: formatTime,
+      ...sortable("first_seen"),
+    },
+    {
+      title: t("board.col.lastSeen"),
+      dataIndex: "last_seen",
+      key: "last_seen",
+      width: 140,
+      render: formatTime,
+      ...sortable("last_seen"),
+    },
+    {
+      title: t("board.col.suggestion"),
+      dataIndex: "suggestion",
+      width: 240,
+      render: (suggestion: string) => (
+        <Typography.Paragraph type="secondary" ellipsis={{ rows: 2, tooltip: suggestion }} style={{ margin: 0 }}>
+          {suggestion}
+        </Typography.Paragraph>
+      ),
+    },
+    { title: t("board.col.status"), key: "status", width: 160, fixed: "right", render: (_, g) => <StatusCell group={g} /> },
+  ];
+
+  return (
+    <>
+      <Table<ErrorGroup>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={rows}
+        loading={loading}
+        pagination={false}
+        scroll={{ x: 1450 }}
+        locale={{ emptyText: t("board.empty") }}
+        onChange={(_, __, sorter) => {
+          const key = !Array.isArray(sorter) && sorter.order ? (sorter.columnKey as Sort) : "last_seen";
+          if (SORTABLE.includes(key)) onSort(key);
+        }}
+        rowSelection={
+          selectable
+            ? {
+                selectedRowKeys: selectedIds,
+                onChange: (keys) => onSelect(keys.map(String)),
+                columnWidth: 44,
+                fixed: true,
+                getCheckboxProps: (g) => ({ "aria-label": t("board.selectRow", { sku: g.sku }) }) as object,
+              }
+            : undefined
+        }
+        onRow={(g) => ({
+          tabIndex: 0,
+          "aria-label": `${g.sku} ${g.title}`,
+          "data-testid": "board-row",
+          style: { cursor: "pointer" },
+          onClick: (event) => {
+            // The checkbox cell selects; everything else in the row opens the drawer.
+            if ((event.target as HTMLElement).closest(".ant-table-selection-column, a, button")) return;
+            onOpen(g.id);
+          },
+          onKeyDown: (event) => {
+            if (event.key === "Enter" && event.target === event.currentTarget) onOpen(g.id);
+          },
+        })}
+      />
+      <nav aria-label={t("board.pager")} style={{ display: "flex", justifyContent: "flex-end", alignItems: "center", gap: 12, marginTop: 12 }}>
+        <Typography.Text type="secondary">
+          {total !== null ? t("board.pageOf", { page, total }) : t("board.page", { page })}
+        </Typography.Text>
+        <Button icon={<LeftOutlined />} disabled={!hasPrevious} onClick={onPrevious} aria-label={t("board.previous")} />
+        <Button icon={<RightOutlined />} disabled={!hasNext} onClick={onNext} aria-label={t("board.next")} />
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+import dayjs from "dayjs";
+
+import type { MessageKey } from "../../app/language";
+import type { Resolution } from "./hooks";
+
+export const RESOLUTIONS: Resolution[] = ["fixed_data", "repushed", "platform_side", "ignored", "other"];
+
+export const PLATFORM_LABEL: Record<string, string> = {
+  amazon: "Amazon",
+  tiktok: "TikTok Shop",
+  shopee: "Shopee",
+  lazada: "Lazada",
+};
+
+export const PLATFORM_COLOR: Record<string, string> = {
+  amazon: "orange",
+  tiktok: "magenta",
+  shopee: "volcano",
+  lazada: "blue",
+};
+
+export function formatTime(value: string | null | undefined): string {
+  return value ? dayjs(value).format("YYYY-MM-DD HH:mm") : "";
+}
+
+export function resolutionKey(resolution: string | null | undefined): MessageKey | null {
+  return resolution && (RESOLUTIONS as string[]).includes(resolution)
+    ? (`board.resolution.${resolution}` as MessageKey)
+    : null;
+}
+
+/** A JSON body pretty-printed, or the text as it is when it is not JSON. */
+export function prettyBody(body: string): string {
+  const trimmed = body.trim();
+  if (!trimmed || !"{[".includes(trimmed.charAt(0))) return body;
+  try {
+    return JSON.stringify(JSON.parse(trimmed), null, 2);
+  } catch {
+    return body;
+  }
+}
