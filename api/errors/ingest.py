@@ -47,6 +47,9 @@ class _Batch:
 
 async def ingest_events(session: AsyncSession, principal: Principal, events: Sequence[ErrorEventIn]) -> IngestResult:
     tenant_id = principal.tenant_id
+    # Prepared statements switch to a generic plan after five runs; for batch-sized arrays that plan guesses
+    # their length and can scan a tenant's groups per row. Plan each batch for its real arrays instead.
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     platforms = await _validate(session, principal, events)
 
     unique: dict[str, ErrorEventIn] = {}
@@ -286,7 +289,10 @@ async def _advance_groups(
     await session.execute(
         text(
             f"UPDATE error_groups AS g SET {assignments}, updated_at = now() "
-            f"FROM ({_unnest(changed)}) AS v WHERE g.tenant_id = v.tenant_id AND g.id = v.id"
+            f"FROM ({_unnest(changed)}) AS v WHERE g.tenant_id = v.tenant_id AND g.id = v.id "
+            # The same ids again as an array: the planner then reaches the rows through the primary key whatever
+            # its statistics say (a join on unnest() alone can turn into a scan of the tenant's groups).
+            "AND g.id = ANY(CAST(:id AS uuid[]))"
         ),
         _as_arrays(changed, [groups[fp] for fp in per_group]),
     )
