@@ -170,6 +170,7 @@ class Connection:
 
 
 TokenSink = Callable[[TokenSet], Awaitable[None]]
+TokenSource = Callable[[], Awaitable[TokenSet | None]]
 
 
 # -----------------------------------------------------------------------------------------------------------
@@ -504,9 +505,12 @@ def get_client(
     on_tokens: TokenSink | None = None,
     retry: RetryPolicy | None = None,
     sleep: Sleep = asyncio.sleep,
+    token_source: TokenSource | None = None,
 ) -> PlatformClient:
     """Build the client for a stored connection. `on_tokens` is awaited with every new token pair *before* the
-    new access token is used, so the caller stores it (Shopee refresh tokens work once)."""
+    new access token is used, so the caller stores it (Shopee refresh tokens work once). `token_source` reads the
+    stored pair again, so a client holding the refresh lock can see that another process already refreshed."""
+    extra: dict[str, Any] = {"token_source": token_source} if token_source is not None else {}
     # Imported by name: the platform modules import this one. Each defines `Client` with this signature.
     module = importlib.import_module(f"workers.platforms.{connection.platform.value}")
     client: PlatformClient = module.Client(
@@ -518,5 +522,6 @@ def get_client(
         on_tokens=on_tokens,
         retry=retry,
         sleep=sleep,
+        **extra,
     )
     return client
