@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -49,6 +49,7 @@ from workers.platforms.base import (
     StockUpdate,
     TokenSet,
     TokenSink,
+    TokenSource,
     TraceRecorder,
     chunks,
     fail_all,
@@ -121,7 +122,6 @@ ACCESS_TOKEN_LIFETIME = timedelta(hours=4)  # expire_in 14400
 REFRESH_TOKEN_LIFETIME = timedelta(days=30)  # and single-use
 EXPIRY_MARGIN = timedelta(seconds=60)  # refresh a little early so a token does not expire in flight
 
-TokenSource = Callable[[], Awaitable[TokenSet | None]]
 
 # Per process and lock key: spent refresh token -> the pair it became (see the module docstring). A short chain is
 # kept so that a client built from an older stored pair still finds the latest one.
