@@ -321,13 +321,11 @@ async def test_a_malformed_body_is_an_unknown_platform_error(lazada: RunningSand
     assert types(result) == [ErrorType.UNKNOWN_PLATFORM_ERROR]
 
 
-async def test_a_body_over_the_edge_limit_is_kept_raw_as_an_unknown_platform_error(
-    lazada: RunningSandbox, http: httpx.AsyncClient
-) -> None:
-    # The edge's 413 page carries no Lazada code; the client keeps it raw (see the README's scenario table).
+async def test_a_body_over_the_edge_limit_is_a_platform_limit(lazada: RunningSandbox, http: httpx.AsyncClient) -> None:
+    # The edge's 413 page carries no Lazada code; the status alone says what happened, the page is kept raw.
     lazada.set_faults("lzd-my", {"max_body_bytes": 64})
     [result] = await client_for(lazada, http).update_prices([PriceUpdate(tea(), Decimal("30"), "MYR")])
-    assert types(result) == [ErrorType.UNKNOWN_PLATFORM_ERROR]
+    assert types(result) == [ErrorType.PLATFORM_LIMIT_EXCEEDED]
     assert "413" in str(result.errors[0].raw)
 
 

@@ -186,6 +186,11 @@ def classify(status: int, body: bytes, operation: Operation | None = None) -> li
         return [
             make_error(ErrorType.RATE_LIMITED, PLATFORM, "HTTP_429", "too many requests", raw=_http_raw(status, text))
         ]
+    if status == 413:  # the gateway refuses the body before the API sees it
+        message = "request body too large"
+        return [
+            make_error(ErrorType.PLATFORM_LIMIT_EXCEEDED, PLATFORM, "HTTP_413", message, raw=_http_raw(status, text))
+        ]
     if status >= 500:
         message = f"HTTP {status} from Lazada"
         return [

@@ -103,3 +103,10 @@ def test_http_429_and_5xx_map_to_rate_limited_and_unavailable() -> None:
     [outage] = classify(503, b"<html>Service Unavailable</html>")
     assert outage.error_type is ErrorType.PLATFORM_UNAVAILABLE
     assert outage.raw["body"] == "<html>Service Unavailable</html>"
+
+
+def test_a_body_the_gateway_refuses_as_too_large_is_a_platform_limit() -> None:
+    [error] = classify(413, b"<html><body>413 Request Entity Too Large</body></html>")
+
+    assert error.error_type is ErrorType.PLATFORM_LIMIT_EXCEEDED and error.platform_code == "HTTP_413"
+    assert "413 Request Entity Too Large" in error.raw["body"]
