@@ -15,6 +15,9 @@ const SCREENS = [
   { path: "/settings", zh: "设置", en: "Settings", name: "settings" },
 ];
 
+// Screens with their own stories (and data) in other spec files; the rest still show the honest placeholder.
+const LIVE_SCREENS = new Set(["board", "traces", "sla", "audit", "api-keys", "settings"]);
+
 test("a visitor is sent to the login page, signs in, and lands on the error board", async ({ page }) => {
   await page.goto("/api-keys");
   await expect(page).toHaveURL(/\/login$/);
@@ -50,7 +53,7 @@ test("the admin walks through every screen of the navigation", async ({ page }) 
     await nav.getByRole("menuitem", { name: screen.zh }).click();
     await expect(page).toHaveURL(new RegExp(`${screen.path === "/" ? "/" : screen.path}$`));
     await expect(page.getByRole("heading", { level: 4, name: screen.zh })).toBeVisible();
-    if (screen.name !== "api-keys" && screen.name !== "settings") {
+    if (!LIVE_SCREENS.has(screen.name)) {
       await expect(page.getByTestId("coming-later")).toContainText(`${screen.zh}将在后续版本中上线`);
     }
     await page.waitForLoadState("networkidle");
@@ -64,7 +67,7 @@ test("the language switches to English, stays after a reload, and switches back"
   await page.getByRole("button", { name: "切换为英文" }).click();
   const nav = page.getByRole("navigation", { name: "Main navigation" });
   for (const screen of SCREENS) await expect(nav.getByRole("menuitem", { name: screen.en })).toBeVisible();
-  await expect(page.getByTestId("coming-later")).toContainText("Error board is coming with a later release");
+  await expect(page.getByRole("tab", { name: /Warnings/ })).toBeVisible(); // the board, in English
 
   await page.reload();
   await expect(page.getByRole("heading", { level: 4, name: "Error board" })).toBeVisible();
@@ -139,7 +142,8 @@ test("a viewer sees no action buttons and no admin screens", async ({ page }) =>
   const nav = page.getByRole("navigation", { name: "主导航" });
   await expect(nav.getByRole("menuitem", { name: "API 密钥" })).toHaveCount(0);
 
-  for (const screen of SCREENS.filter((s) => s.name !== "api-keys")) {
+  // The board's own viewer story (board.spec.ts) checks it: its search, pager and views menu are buttons too.
+  for (const screen of SCREENS.filter((s) => s.name !== "api-keys" && s.name !== "board")) {
     await nav.getByRole("menuitem", { name: screen.zh }).click();
     await expect(page.getByRole("heading", { level: 4, name: screen.zh })).toBeVisible();
     await expect(page.locator("main button")).toHaveCount(0);

@@ -1,6 +1,2 @@
-import { ComingLater } from "../../app/ComingLater";
-
-// SLA statistics read /v1/stats/sla, /v1/stats/root-causes (error board API); charts via app/EChart.
-export default function SlaPage() {
-  return <ComingLater screen="nav.sla" />;
-}
+// The navigation points here; the screen lives with its API's domain in features/stats.
+export { default } from "../stats/SlaPage";
