@@ -36,6 +36,34 @@ class ErrorGroup(Base):
         # The board's default view: one tenant, one status and severity tab, newest first.
         Index("ix_error_groups_board", "tenant_id", "status", "severity", text("last_seen DESC"), text("id DESC")),
         Index(None, "tenant_id", "shop_id", "sku", "operation"),
+        # Any other board filter: walk one status newest first. The included columns let the facets count the
+        # window from the index alone (an index-only scan) instead of visiting every matching row.
+        Index(
+            "ix_error_groups_status_last_seen",
+            "tenant_id",
+            "status",
+            text("last_seen DESC"),
+            text("id DESC"),
+            postgresql_include=[
+                "severity",
+                "error_type",
+                "platform",
+                "shop_id",
+                "strategy_id",
+                "assignee_id",
+                "snoozed_until",
+                "snoozed_until_count",
+            ],
+        ),
+        # The board's `q` (substring of SKU or message, equal platform code): trigram index (pg_trgm).
+        Index(
+            "ix_error_groups_search",
+            "sku",
+            "latest_message",
+            "platform_error_code",
+            postgresql_using="gin",
+            postgresql_ops={c: "gin_trgm_ops" for c in ("sku", "latest_message", "platform_error_code")},
+        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()

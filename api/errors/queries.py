@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from api import problems
 from api.audit.models import AuditEntry
@@ -41,8 +42,9 @@ from api.strategies.models import Strategy
 _SORT_COLUMNS = {"last_seen": ErrorGroup.last_seen, "count": ErrorGroup.count, "first_seen": ErrorGroup.first_seen}
 
 
-def _group_select(principal: Principal) -> Any:
-    g, e = ErrorGroup, ErrorEvent
+def _group_select(principal: Principal, g: Any = ErrorGroup) -> Any:
+    """A group (the table, or an alias of a page of it) with its shop, strategy and latest event."""
+    e = ErrorEvent
     return (
         select(
             g,
@@ -73,7 +75,7 @@ async def list_groups(
     language: str,
 ) -> tuple[list[ErrorGroupOut], str | None]:
     column = _SORT_COLUMNS[sort]
-    stmt = _group_select(principal).where(*group_conditions(principal, f))
+    stmt = select(ErrorGroup).where(*group_conditions(principal, f))
     if cursor:
         try:
             cursor_sort, raw_value, raw_id = decode_cursor(cursor)
@@ -84,7 +86,11 @@ async def list_groups(
         if cursor_sort != sort:
             raise invalid_cursor()
         stmt = stmt.where(tuple_(column, ErrorGroup.id) < tuple_(value, last_id))
-    rows = (await session.execute(stmt.order_by(column.desc(), ErrorGroup.id.desc()).limit(limit + 1))).all()
+    # Pick the page from error_groups alone, then join shop, strategy and latest event to those rows only: the
+    # planner walks a board index in order and stops after limit + 1 groups, instead of joining every match first.
+    picked = aliased(ErrorGroup, stmt.order_by(column.desc(), ErrorGroup.id.desc()).limit(limit + 1).subquery("page"))
+    picked_order = (getattr(picked, sort).desc(), picked.id.desc())
+    rows = (await session.execute(_group_select(principal, picked).order_by(*picked_order))).all()
     page = rows[:limit]
     items = await _to_out(session, principal, page, language)
     next_cursor = None
