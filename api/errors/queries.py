@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select, tuple_
+from sqlalchemy import BigInteger, Row, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import ClauseAdapter
 
 from api import problems
 from api.audit.models import AuditEntry
@@ -199,23 +200,30 @@ def _group_out(
 async def facets(session: AsyncSession, principal: Principal, f: ErrorFilter, language: str) -> ErrorFacets:
     """Counts per value of each dimension, in one scan. Each dimension's counts apply every filter but its own
     (so a menu shows what choosing another value would give); `total` applies them all and equals the list's total."""
-    restricted = facet_conditions(f)
-    columns = list(FACET_COLUMNS.values())
+    # First count the matching groups per combination of the five dimensions (one cheap hash over the window),
+    # then roll those few hundred combinations up per dimension. A dimension's own filter is an IN on the
+    # combination's columns, so it applies to the combinations as it would to the groups.
+    combos = (
+        select(*FACET_COLUMNS.values(), func.count().label("n"))
+        .where(*common_conditions(principal, f))
+        .group_by(*FACET_COLUMNS.values())
+        .subquery("combos")
+    )
+    on_combos = ClauseAdapter(combos)
+    restricted = {name: on_combos.traverse(c) for name, c in facet_conditions(f).items()}
     names = list(FACET_COLUMNS)
+    columns = [combos.c[name] for name in names]
 
     def counting(excluded: str | None) -> Any:
-        return func.count().filter(all_of([c for name, c in restricted.items() if name != excluded]))
+        only = all_of([c for name, c in restricted.items() if name != excluded])
+        return func.coalesce(func.sum(combos.c.n).filter(only), 0).cast(BigInteger)
 
-    stmt = (
-        select(
-            func.grouping(*columns).label("grouping"),
-            *columns,
-            counting(None).label("n_all"),
-            *(counting(name).label(f"n_{name}") for name in names),
-        )
-        .where(*common_conditions(principal, f))
-        .group_by(func.grouping_sets(*(tuple_(c) for c in columns)))
-    )
+    stmt = select(
+        func.grouping(*columns).label("grouping"),
+        *columns,
+        counting(None).label("n_all"),
+        *(counting(name).label(f"n_{name}") for name in names),
+    ).group_by(func.grouping_sets(*(tuple_(c) for c in columns)))
     rows = (await session.execute(stmt)).all()
     labels = await _labels(session, principal, language)
     result: dict[str, list[FacetCount]] = {name: [] for name in names}
