@@ -201,6 +201,7 @@ test("the system log finds a shop's calls, opens one with each attempt's request
   await expect(rows).toHaveCount(3); // two attempts of the price call and the stock call; the 3-day-old call is older
   await expect(rows.filter({ hasText: "e2e-price-0001 #2" })).toContainText("400 失败");
   await expect(rows.filter({ hasText: "e2e-stock-0002" })).toContainText("200 成功");
+  await page.waitForLoadState("networkidle");
   await screenshot(page, "30-traces");
 
   // The outcome filter, and a wider window from the URL, which a colleague could have sent.

@@ -1,12 +1,14 @@
 import { DatePicker, Select, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
+import { Link } from "react-router-dom";
 
 import { Forbidden } from "../../app/Forbidden";
 import { useI18n } from "../../app/useI18n";
 import { usePermissions } from "../auth/hooks";
 import { useTenantTime } from "../settings/tenantTime";
 import { CursorPager } from "../traces/CursorPager";
+import { boardGroupLink } from "../traces/boardLink";
 import { useCursorPages } from "../traces/useCursorPages";
 import { AuditDiff } from "./AuditDiff";
 import { type ActorKind, type AuditEntry, type AuditQuery, useAuditLog } from "./hooks";
@@ -62,7 +64,7 @@ function AuditLog() {
       title: t("audit.action"),
       dataIndex: "action",
       render: (action: string) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{label(ACTIONS, action)}</span>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {action}
@@ -74,18 +76,24 @@ function AuditLog() {
       title: t("audit.object"),
       key: "object",
       render: (_, entry) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{label(OBJECT_TYPES, entry.object_type)}</span>
-          <Typography.Text type="secondary" style={{ fontSize: 12, fontFamily: "monospace" }}>
-            {entry.object_id}
-          </Typography.Text>
+          {entry.object_type === "error_group" ? (
+            <Link to={boardGroupLink(entry.object_id)} style={{ fontSize: 12, fontFamily: "monospace" }} onClick={(e) => e.stopPropagation()}>
+              {entry.object_id}
+            </Link>
+          ) : (
+            <Typography.Text type="secondary" style={{ fontSize: 12, fontFamily: "monospace" }}>
+              {entry.object_id}
+            </Typography.Text>
+          )}
         </Space>
       ),
     },
   ];
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Space wrap size="middle" role="search" aria-label={t("audit.filters")}>
         <Select
           mode="tags"
@@ -130,7 +138,7 @@ function AuditLog() {
         size="middle"
         columns={columns}
         dataSource={log.data?.items}
-        loading={log.isFetching}
+        loading={log.isPending || log.isPlaceholderData}
         pagination={false}
         locale={{ emptyText: t("audit.empty") }}
         expandable={{

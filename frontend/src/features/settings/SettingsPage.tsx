@@ -17,7 +17,7 @@ const LANGUAGES: { value: Language; label: string }[] = [
 
 export default function SettingsPage() {
   return (
-    <Space direction="vertical" size="large" style={{ width: "100%", maxWidth: 720 }}>
+    <Space orientation="vertical" size="large" style={{ width: "100%", maxWidth: 720 }}>
       <TenantSettingsCard />
       <BrowserLanguageCard />
     </Space>
@@ -49,7 +49,7 @@ function TenantSettingsCard() {
       ) : (
         <Form<Values> form={form} layout="vertical" onFinish={save} disabled={!isAdmin} data-testid="tenant-settings">
           {!isAdmin && (
-            <Alert type="info" showIcon message={t("settings.adminOnly")} style={{ marginBottom: 24 }} />
+            <Alert type="info" showIcon title={t("settings.adminOnly")} style={{ marginBottom: 24 }} />
           )}
           <Form.Item name="retention_days" label={t("settings.retention")} extra={t("settings.retentionHelp")}>
             <Radio.Group

@@ -50,7 +50,7 @@ export default function SlaPage() {
       title: t("sla.person"),
       key: "person",
       render: (_, row) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{row.kind === "system" ? t("sla.system") : row.label}</span>
           {row.kind === "api_key" && <Typography.Text type="secondary">{t("sla.apiKey")}</Typography.Text>}
           {row.kind === "user" && row.email && row.email !== row.label && (
@@ -66,7 +66,7 @@ export default function SlaPage() {
       title: t("sla.errorType"),
       dataIndex: "error_type",
       render: (code: string) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{titles[code] ?? code}</span>
           <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis={{ tooltip: code }}>
             {code}
@@ -94,7 +94,7 @@ export default function SlaPage() {
   }, [sla.data, titles, t]);
 
   return (
-    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+    <Space orientation="vertical" size="large" style={{ width: "100%" }}>
       <Space wrap align="center">
         <Segmented<Window>
           value={days}
@@ -184,13 +184,13 @@ function RootCausesCard({ data, loading }: { data: RootCauses | undefined; loadi
   const option = useMemo(
     () => ({
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      legend: { type: "scroll", orient: "vertical", left: "68%", top: "middle" },
+      legend: { bottom: 0 }, // wraps onto a second line rather than paging
       series: [
         {
           name: t("sla.rootCauses"),
           type: "pie",
           radius: ["35%", "62%"],
-          center: ["36%", "50%"],
+          center: ["50%", "42%"],
           avoidLabelOverlap: true,
           label: { formatter: "{d}%" },
           data: (data?.items ?? []).map((item) => ({ name: item.title, value: item.count })),

@@ -5,18 +5,17 @@ import { useI18n } from "../../app/useI18n";
 import { useTenantTime } from "../settings/tenantTime";
 import { useErrorTypeTitles } from "../stats/hooks";
 import { BodyBlock, HeadersBlock } from "./BodyBlock";
+import { boardGroupLink } from "./boardLink";
 import type { Trace, TraceAttempt, TraceEvent } from "./hooks";
 import { OPERATION_LABELS, OUTCOME_COLORS, OUTCOME_LABELS, platformLabel } from "./labels";
 
-// The board opens a group's drawer from this search parameter (see features/board).
-export const boardGroupLink = (groupId: string) => `/?group=${encodeURIComponent(groupId)}`;
 
 /** One platform call: what it was about, each attempt's request beside its response, and the errors it caused. */
 export function TraceDetail({ trace }: { trace: Trace }) {
   const { t } = useI18n();
   const first = trace.attempts[0];
   return (
-    <Space direction="vertical" size="large" style={{ width: "100%" }}>
+    <Space orientation="vertical" size="large" style={{ width: "100%" }}>
       {first && (
         <Descriptions size="small" column={3} bordered>
           <Descriptions.Item label={t("traces.traceId")}>

@@ -18,7 +18,7 @@ export function TraceDrawer({ traceId, onClose }: { traceId: string | null; onCl
       {trace.isPending ? (
         <Skeleton active />
       ) : trace.error ? (
-        <Alert type="error" showIcon message={trace.error.message} />
+        <Alert type="error" showIcon title={trace.error.message} />
       ) : (
         <TraceDetail trace={trace.data} />
       )}

@@ -73,15 +73,15 @@ export default function TracesPage() {
     {
       title: t("traces.startedAt"),
       dataIndex: "started_at",
-      width: 170,
+      width: 160,
       render: (value: string) => time.format(value),
     },
     {
       title: t("traces.platformShop"),
       key: "shop",
-      width: 190,
+      width: 170,
       render: (_, row) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{row.shop_name ?? "—"}</span>
           <Typography.Text type="secondary">{platformLabel(row.platform)}</Typography.Text>
         </Space>
@@ -102,7 +102,7 @@ export default function TracesPage() {
     {
       title: t("traces.outcome"),
       key: "outcome",
-      width: 130,
+      width: 110,
       render: (_, row) => (
         <Tooltip title={row.transport_error}>
           <Tag color={OUTCOME_COLORS[row.outcome]}>
@@ -111,11 +111,11 @@ export default function TracesPage() {
         </Tooltip>
       ),
     },
-    { title: t("traces.duration"), dataIndex: "duration_ms", width: 100, align: "right", render: (ms: number) => `${ms} ms` },
+    { title: t("traces.duration"), dataIndex: "duration_ms", width: 80, align: "right", render: (ms: number) => `${ms} ms` },
     {
       title: t("traces.traceId"),
       key: "trace_id",
-      width: 220,
+      width: 190,
       render: (_, row) => (
         <Link to={traceLink(row.trace_id)} style={{ fontFamily: "monospace", fontSize: 12 }}>
           {row.trace_id}
@@ -126,7 +126,7 @@ export default function TracesPage() {
   ];
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Space wrap size="middle" role="search" aria-label={t("traces.search")}>
         <Input
           prefix={<SearchOutlined />}
@@ -219,7 +219,7 @@ export default function TracesPage() {
         size="middle"
         columns={columns}
         dataSource={traces.data?.items}
-        loading={traces.isFetching}
+        loading={traces.isPending || traces.isPlaceholderData}
         pagination={false}
         locale={{ emptyText: t("traces.empty") }}
         tableLayout="fixed"
