@@ -33,10 +33,8 @@ class ErrorGroup(Base):
         CheckConstraint("status IN ('open', 'handled', 'archived')", name="status"),
         CheckConstraint("severity IN ('error', 'warning')", name="severity"),
         UniqueConstraint("tenant_id", "fingerprint"),
-        # The board's default view: one tenant, one status and severity tab, newest first.
-        Index("ix_error_groups_board", "tenant_id", "status", "severity", text("last_seen DESC"), text("id DESC")),
         Index(None, "tenant_id", "shop_id", "sku", "operation"),
-        # Any other board filter: walk one status newest first. The included columns let the facets count the
+        # The board: walk one status newest first (the severity tab filters on the included column). The included columns let the facets count the
         # window from the index alone (an index-only scan) instead of visiting every matching row.
         Index(
             "ix_error_groups_status_last_seen",
