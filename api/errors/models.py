@@ -108,7 +108,7 @@ class ErrorEvent(Base):
         Index(None, "tenant_id", "trace_id"),
     )
 
-    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    tenant_id: Mapped[uuid.UUID] = tenant_key(foreign_key=False)  # pinned by (tenant_id, group_id)
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     group_id: Mapped[uuid.UUID]
     idempotency_key: Mapped[str] = mapped_column(String(200))
