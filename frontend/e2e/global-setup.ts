@@ -13,6 +13,7 @@ const bin = join(repo, ".venv", "bin");
 const DATABASE_URL =
   process.env.OPENCLAW_E2E_DATABASE_URL ?? "postgresql+asyncpg://postgres@127.0.0.1:5432/openclaw_e2e";
 const TENANT = "E2E Trading Co";
+const DEMO_TENANT = "Demo Trading Co.";
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -78,6 +79,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   for (const [role, user] of Object.entries(users)) {
     cli(env, "create-user", "--tenant", TENANT, "--email", user.email, "--password", user.password, "--role", role);
   }
+  // The board stories run on the demo tenant: `seed-demo` ingests realistic platform errors with their traces
+  // through the same services the workers use (12 shops, 3 strategies, ~600 groups over the last 10 days).
+  const demo = {
+    admin: { email: "admin@demo.openclaw.dev", password: password() },
+    viewer: { email: "viewer@demo.openclaw.dev", password: password() },
+  };
+  cli(env, "seed-demo", "--password", demo.admin.password);
+  cli(env, "create-user", "--tenant", DEMO_TENANT, "--email", demo.viewer.email, "--password", demo.viewer.password, "--role", "viewer");
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -105,6 +114,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.E2E_ADMIN_PASSWORD = users.admin.password;
   process.env.E2E_VIEWER_EMAIL = users.viewer.email;
   process.env.E2E_VIEWER_PASSWORD = users.viewer.password;
+  process.env.E2E_DEMO_ADMIN_EMAIL = demo.admin.email;
+  process.env.E2E_DEMO_ADMIN_PASSWORD = demo.admin.password;
+  process.env.E2E_DEMO_VIEWER_EMAIL = demo.viewer.email;
+  process.env.E2E_DEMO_VIEWER_PASSWORD = demo.viewer.password;
 
   return async () => {
     server.kill("SIGTERM");

@@ -50,7 +50,14 @@ export default function BoardPage() {
   }, [views.data, params, applyView]);
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+    <Space
+      direction="vertical"
+      size="middle"
+      style={{ width: "100%" }}
+      data-testid="board"
+      // Busy while the rows or counts of the current URL are on their way (assistive tech and tests wait on it).
+      aria-busy={list.isFetching || facets.isFetching}
+    >
       <div style={{ display: "flex", alignItems: "center", gap: 12, flexWrap: "wrap" }}>
         <Tabs
           style={{ flex: 1, marginBottom: -16 }}

@@ -106,11 +106,11 @@ export function BoardTable({
     {
       title: t("board.col.errorType"),
       key: "type",
-      width: 190,
+      width: 210,
       render: (_, g) => (
         <Space direction="vertical" size={0}>
           <Typography.Text data-testid="row-title">{g.title}</Typography.Text>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          <Typography.Text type="secondary" style={{ fontSize: 12, maxWidth: 190 }} ellipsis>
             {g.error_type}
           </Typography.Text>
         </Space>
@@ -119,8 +119,9 @@ export function BoardTable({
     {
       title: t("board.col.platformError"),
       key: "platformError",
+      width: 320,
       render: (_, g) => (
-        <div style={{ maxWidth: 320 }}>
+        <div>
           {g.platform_error_code && <Tag style={{ fontFamily: "monospace" }}>{g.platform_error_code}</Tag>}
           <Typography.Paragraph ellipsis={{ rows: 2, tooltip: g.latest_event.platform_error_message }} style={{ margin: 0 }}>
             {g.latest_event.platform_error_message}
@@ -167,7 +168,7 @@ export function BoardTable({
         dataSource={rows}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1450 }}
+        scroll={{ x: 1560 }}
         locale={{ emptyText: t("board.empty") }}
         onChange={(_, __, sorter) => {
           const key = !Array.isArray(sorter) && sorter.order ? (sorter.columnKey as Sort) : "last_seen";

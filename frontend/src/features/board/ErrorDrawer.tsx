@@ -1,6 +1,6 @@
 import { CheckOutlined, ClockCircleOutlined, ExportOutlined, PushpinOutlined, UndoOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Descriptions, Drawer, Input, Result, Select, Skeleton, Space, Tag, Typography } from "antd";
-import { type ReactNode, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 
 import type { MessageKey } from "../../app/language";
 import { useI18n } from "../../app/useI18n";
@@ -39,10 +39,22 @@ export function ErrorDrawer({ groupId, canAct, onClose }: { groupId: string | nu
   const { t } = useI18n();
   const detail = useErrorDetail(groupId);
   const group = detail.data;
+  const open = groupId !== null;
+
+  // The drawer closes on Esc while focus is inside it; when an action button it held disappears (the row was
+  // handled), focus falls back to the page body, and Esc must still close it.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && !event.defaultPrevented && document.activeElement === document.body) onClose();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [open, onClose]);
 
   return (
     <Drawer
-      open={groupId !== null}
+      open={open}
       onClose={onClose}
       width="min(1100px, 92vw)"
       title={group ? group.title : t("board.drawer.loading")}
