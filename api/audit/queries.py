@@ -13,6 +13,7 @@ from api.audit.models import AuditEntry
 from api.audit.schemas import Actor, ActorKind, AuditEntryOut, AuditLogPage
 from api.pagination import decode_cursor, encode_cursor, invalid_cursor
 from api.principal import Principal
+from api.timewindow import check_window
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,10 @@ class AuditFilter:
 async def list_entries(
     session: AsyncSession, principal: Principal, f: AuditFilter, limit: int, cursor: str | None
 ) -> AuditLogPage:
-    for name, value in (("since", f.since), ("until", f.until)):
-        if value is not None and value.tzinfo is None:
-            raise problems.Invalid(f"{name} needs a UTC offset, e.g. 2026-11-25T08:00:00+08:00")
-    if f.since and f.until and f.since > f.until:
-        raise problems.Invalid("since must not be after until")
+    try:
+        check_window(f.since, f.until)
+    except ValueError as exc:
+        raise problems.Invalid(str(exc)) from exc
     a = AuditEntry
     statement = select(a).where(a.tenant_id == principal.tenant_id)
     if f.action:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.errors.taxonomy import ErrorType
 from api.principal import Principal
+from api.timewindow import check_window
 
 SeverityName = Literal["error", "warning"]
 PlatformName = Literal["amazon", "tiktok", "shopee", "lazada"]
@@ -46,12 +47,7 @@ class ErrorFilter(BaseModel):
 
     @model_validator(mode="after")
     def _window(self) -> ErrorFilter:
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise ValueError(f"{name} needs a UTC offset, e.g. 2026-11-25T08:00:00+08:00")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError("since must not be after until")
+        check_window(self.since, self.until)
         for value in self.assignee:
             if value != "me":
                 try:

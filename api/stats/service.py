@@ -34,6 +34,7 @@ from api.stats.schemas import (
     TrendOut,
 )
 from api.tenants.service import tenant_timezone
+from api.timewindow import check_window
 
 SEVERITIES = ["error", "warning"]
 DEFAULT_SLA_WINDOW = timedelta(days=30)
@@ -90,13 +91,12 @@ async def sla(
     now: datetime | None = None,
 ) -> SlaOut:
     """Handled count, median and p90 of time to handle, by handler and by error type, in one grouped query."""
-    for name, value in (("since", since), ("until", until)):
-        if value is not None and value.tzinfo is None:
-            raise problems.Invalid(f"{name} needs a UTC offset, e.g. 2026-11-25T08:00:00+08:00")
     until = until or now or datetime.now(UTC)
     since = since or until - DEFAULT_SLA_WINDOW
-    if since > until:
-        raise problems.Invalid("since must not be after until")
+    try:
+        check_window(since, until)
+    except ValueError as exc:
+        raise problems.Invalid(str(exc)) from exc
     g = ErrorGroup
     user, key = aliased(User), aliased(ApiKey)
     seconds = func.extract("epoch", g.handled_at - g.first_seen)

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.pagination import MAX_LIMIT
+from api.timewindow import check_window
 
 PlatformName = Literal["amazon", "tiktok", "shopee", "lazada"]
 OperationName = Literal["price", "stock", "listing", "status", "auth"]
@@ -30,12 +31,7 @@ class TraceFilter(BaseModel):
 
     @model_validator(mode="after")
     def _window(self) -> TraceFilter:
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise ValueError(f"{name} needs a UTC offset, e.g. 2026-11-25T08:00:00+08:00")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError("since must not be after until")
+        check_window(self.since, self.until)
         return self
 
 
