@@ -6,6 +6,9 @@ APP_ROLE = "openclaw_app"
 # Owns the SECURITY DEFINER look-ups that map a login email, a session token or an API key prefix (and an
 # operator's tenant name) to a tenant before any tenant is known. It reads only through those functions.
 AUTH_ROLE = "openclaw_auth"
+# Owns the board's text search function (migration 0004): ILIKE is not leakproof, so under row-level security the
+# app role's own search could never use the trigram index; the function confines itself to app_tenant_id().
+SEARCH_ROLE = "openclaw_search"
 
 
 def enable_tenant_rls(table: str) -> list[str]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from api.rls import APP_ROLE
+from api.rls import APP_ROLE, SEARCH_ROLE
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -33,7 +33,6 @@ SEARCH_COLUMNS = ["sku", "latest_message", "platform_error_code"]
 # condition whose operator is not leakproof (ILIKE is not), so the app role's own ILIKE always scans the table.
 # This function runs as a role that the policy below lets read the searched columns, and confines itself to the
 # transaction's tenant (app_tenant_id()), so its ILIKE uses the trigram index and it still returns one tenant's ids.
-SEARCH_ROLE = "openclaw_search"
 SEARCH_FUNCTION = "error_groups_matching(p_like text, p_code text)"
 SEARCH_BODY = (
     "SELECT id FROM error_groups WHERE tenant_id = app_tenant_id()"
