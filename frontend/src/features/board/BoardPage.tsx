@@ -1,5 +1,6 @@
 import { DownloadOutlined } from "@ant-design/icons";
 import { Badge, Button, Space, Tabs } from "antd";
+import { usePrefetchQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import { useI18n } from "../../app/useI18n";
@@ -9,18 +10,22 @@ import { BulkActions } from "./BulkActions";
 import { ErrorDrawer } from "./ErrorDrawer";
 import { FilterBar } from "./FilterBar";
 import { exportUrl, filterFromView, hasFilterParams, SEVERITIES, type Severity, toApiFilter } from "./filters";
-import { PAGE_SIZE, type Selection, useErrorList, useFacets, useViews } from "./hooks";
+import { errorListQuery, facetsQuery, PAGE_SIZE, type Selection, useErrorList, useFacets, useViews } from "./hooks";
 import { SavedViewsMenu } from "./SavedViewsMenu";
 import { TrendChart } from "./TrendChart";
 import { useBoardUrl } from "./useBoardUrl";
 
 /** The error board, the default screen: every filter in the URL, a server-paged table, the detail drawer. */
 export default function BoardPage() {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const { canAct } = usePermissions();
   const { params, filter, groupId, viewId, setFilter, applyView, openGroup } = useBoardUrl();
   const apiFilter = useMemo(() => toApiFilter(filter), [filter]);
   const filterKey = JSON.stringify(apiFilter);
+  // The rows and counts are asked for while this first render is still running, not after it commits: the
+  // filter bar and table cost a few hundred milliseconds to mount on a first visit.
+  usePrefetchQuery(errorListQuery(language, apiFilter, filter.sort, null));
+  usePrefetchQuery(facetsQuery(language, apiFilter));
 
   // The tabs count both severities under the other filters: the facets leave their own dimension out.
   const facets = useFacets(apiFilter);
@@ -84,7 +89,8 @@ export default function BoardPage() {
         </Button>
       </div>
       <FilterBar filter={filter} facets={facets.data} onChange={setFilter} />
-      <TrendChart filter={apiFilter} />
+      {/* The chart library is the largest lazy chunk: it loads once the rows are on screen, not before them. */}
+      {list.isSuccess ? <TrendChart filter={apiFilter} /> : <div style={{ height: 192 }} />}
       {canAct && selection.ids.length > 0 && (
         <BulkActions
           selection={bulkSelection}

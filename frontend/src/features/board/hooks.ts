@@ -1,6 +1,6 @@
 // The board's server state. Query keys: ["errors", <what>, <language>, <filter>...] so that every write on the
 // board invalidates one prefix, and texts the API translates are cached per language.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, ApiError, call, type Schemas } from "../../api/client";
 import { useI18n } from "../../app/useI18n";
@@ -19,12 +19,25 @@ export const PAGE_SIZE = 50;
 const ERRORS = ["errors"] as const;
 const VIEWS = ["views"] as const;
 
-export function useErrorList(filter: ApiFilter, sort: Sort, cursor: string | null) {
-  const { language } = useI18n();
-  return useQuery({
+export function errorListQuery(language: string, filter: ApiFilter, sort: Sort, cursor: string | null) {
+  return queryOptions({
     queryKey: [...ERRORS, "list", language, filter, sort, cursor],
     queryFn: () =>
       call(api.GET("/v1/errors", { params: { query: { ...filter, sort, limit: PAGE_SIZE, cursor } } })),
+  });
+}
+
+export function facetsQuery(language: string, filter: ApiFilter) {
+  return queryOptions({
+    queryKey: [...ERRORS, "facets", language, filter],
+    queryFn: () => call(api.GET("/v1/errors/facets", { params: { query: filter } })),
+  });
+}
+
+export function useErrorList(filter: ApiFilter, sort: Sort, cursor: string | null) {
+  const { language } = useI18n();
+  return useQuery({
+    ...errorListQuery(language, filter, sort, cursor),
     // A new page or filter keeps the old rows on screen until the new ones arrive (no flashing empty table).
     placeholderData: keepPreviousData,
   });
@@ -32,11 +45,7 @@ export function useErrorList(filter: ApiFilter, sort: Sort, cursor: string | nul
 
 export function useFacets(filter: ApiFilter) {
   const { language } = useI18n();
-  return useQuery({
-    queryKey: [...ERRORS, "facets", language, filter],
-    queryFn: () => call(api.GET("/v1/errors/facets", { params: { query: filter } })),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...facetsQuery(language, filter), placeholderData: keepPreviousData });
 }
 
 export function useErrorTypes() {
