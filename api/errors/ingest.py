@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Text, any_, bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import problems
@@ -135,6 +136,12 @@ def _unnest(columns: Sequence[str]) -> str:
     return f"SELECT {selected} FROM unnest({arrays}) AS u({', '.join(columns)})"
 
 
+def _any_text(values: Sequence[str]) -> Any:
+    """`= ANY(:array)`: one statement text and one plan whatever the number of values (an IN list of 500 binds is
+    a new statement to prepare and plan for every batch size)."""
+    return any_(bindparam(None, list(values), type_=ARRAY(Text)))
+
+
 def _as_arrays(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
     return {c: [row[c] for row in rows] for c in columns}
 
@@ -149,7 +156,9 @@ async def _lock_groups(session: AsyncSession, tenant_id: uuid.UUID, batches: dic
     existing = set(
         (
             await session.execute(
-                select(table.c.fingerprint).where(table.c.tenant_id == tenant_id, table.c.fingerprint.in_(ordered))
+                select(table.c.fingerprint).where(
+                    table.c.tenant_id == tenant_id, table.c.fingerprint == _any_text(ordered)
+                )
             )
         ).scalars()
     )
@@ -182,7 +191,7 @@ async def _lock_groups(session: AsyncSession, tenant_id: uuid.UUID, batches: dic
         )
     rows = await session.execute(
         select(table)
-        .where(table.c.tenant_id == tenant_id, table.c.fingerprint.in_(ordered))
+        .where(table.c.tenant_id == tenant_id, table.c.fingerprint == _any_text(ordered))
         .order_by(table.c.fingerprint)
         .with_for_update()
     )
@@ -318,7 +327,7 @@ async def _first_results(
         return {}
     rows = await session.execute(
         select(ErrorEvent.idempotency_key, ErrorEvent.id, ErrorEvent.group_id).where(
-            ErrorEvent.tenant_id == tenant_id, ErrorEvent.idempotency_key.in_(keys)
+            ErrorEvent.tenant_id == tenant_id, ErrorEvent.idempotency_key == _any_text(keys)
         )
     )
     return {key: (event_id, group_id) for key, event_id, group_id in rows}
