@@ -55,10 +55,10 @@ SHOPS = [
     ("TikTok Shop UK", "tiktok", "UK", 6),
     ("TikTok Shop MY", "tiktok", "MY", 4),
     ("Shopee MY", "shopee", "MY", 12),
-    ("Shopee SG", "shopee", "SG", 8),
+    ("Shopee ID", "shopee", "ID", 8),
     ("Shopee TH", "shopee", "TH", 6),
     ("Lazada MY", "lazada", "MY", 10),
-    ("Lazada SG", "lazada", "SG", 8),
+    ("Lazada PH 2", "lazada", "PH", 8),
     ("Lazada PH", "lazada", "PH", 6),
 ]
 # (error type, weight in %, operation, a message that names the SKU with %s): a long tail, like real boards.

@@ -6,8 +6,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from api.migrate import alembic_config
-from api.migrate import drop_database
+from api.migrate import alembic_config, drop_database
 from tests.conftest import TEST_DATABASE_URL, migrate_fresh
 
 SCRATCH_URL = TEST_DATABASE_URL + "_migrations"

@@ -5,7 +5,17 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from api.auth import service
-from api.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyOut, LoginIn, MeOut, TokenOut
+from api.auth.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyOut,
+    LoginIn,
+    MeOut,
+    TokenOut,
+    UserList,
+    UserOut,
+)
 from api.deps import SESSION_COOKIE, AdminDep, PrincipalDep, SessionDep, SettingsDep
 from api.problems import PROBLEM_RESPONSES
 
@@ -54,3 +64,9 @@ async def list_api_keys(principal: AdminDep, session: SessionDep) -> ApiKeyList:
 @router.delete("/api-keys/{key_id}", status_code=204, operation_id="api-keys-delete")
 async def delete_api_key(key_id: uuid.UUID, principal: AdminDep, session: SessionDep) -> None:
     await service.revoke_api_key(session, principal, key_id)
+
+
+@router.get("/users", response_model=UserList, operation_id="users-list")
+async def list_users(principal: PrincipalDep, session: SessionDep) -> UserList:
+    """The tenant's active users (for assigning error groups); every signed-in user and API key may read it."""
+    return UserList(items=[UserOut.model_validate(u) for u in await service.list_users(session, principal)])

@@ -60,3 +60,16 @@ class ApiKeyCreated(ApiKeyOut):
 class ApiKeyList(BaseModel):
     items: list[ApiKeyOut]
     next_cursor: str | None = None
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    email: str
+    display_name: str
+    role: Role
+
+
+class UserList(BaseModel):
+    items: list[UserOut]
+    next_cursor: str | None = None

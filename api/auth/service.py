@@ -246,3 +246,13 @@ async def describe(session: AsyncSession, principal: Principal) -> MeOut:
         user = (await session.execute(select(User).where(User.id == principal.id))).scalar_one()
         me.email, me.display_name, me.role = user.email, user.display_name, user.role  # type: ignore[assignment]
     return me
+
+
+async def list_users(session: AsyncSession, principal: Principal) -> list[User]:
+    """The tenant's active users: whom a group can be assigned to."""
+    stmt = (
+        select(User)
+        .where(User.tenant_id == principal.tenant_id, User.is_active)
+        .order_by(User.display_name, User.email)
+    )
+    return list((await session.execute(stmt)).scalars())

@@ -141,9 +141,11 @@ test("a viewer sees no action buttons and no admin screens", async ({ page }) =>
   await expect(page.getByTestId("user-menu")).toContainText("只读");
   const nav = page.getByRole("navigation", { name: "主导航" });
   await expect(nav.getByRole("menuitem", { name: "API 密钥" })).toHaveCount(0);
+  await expect(nav.getByRole("menuitem", { name: "审计日志" })).toHaveCount(0);
 
   // The board's own viewer story (board.spec.ts) checks it: its search, pager and views menu are buttons too.
-  for (const screen of SCREENS.filter((s) => s.name !== "api-keys" && s.name !== "board")) {
+  const adminScreens = new Set(["api-keys", "audit"]);
+  for (const screen of SCREENS.filter((s) => !adminScreens.has(s.name) && s.name !== "board")) {
     await nav.getByRole("menuitem", { name: screen.zh }).click();
     await expect(page.getByRole("heading", { level: 4, name: screen.zh })).toBeVisible();
     await expect(page.locator("main button")).toHaveCount(0);

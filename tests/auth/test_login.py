@@ -79,3 +79,16 @@ async def test_no_credentials_and_forged_tokens_are_refused(client: httpx.AsyncC
     forged = {"Authorization": "Bearer ocs_not-a-real-session"}
     assert (await client.get("/v1/me", headers=forged)).status_code == 401
     assert (await client.get("/v1/me", headers={"Authorization": "Bearer ock_12345678_x"})).status_code == 401
+
+
+async def test_users_of_the_tenant_are_listed_for_assignment(client: httpx.AsyncClient, seed: Seeder) -> None:
+    tenant_id = await seed.tenant()
+    viewer = await seed.login(tenant_id, "viewer")
+    operator_email = await seed.user(tenant_id, "operator")
+    await seed.user(await seed.tenant(), "admin")  # another tenant's user
+
+    users = (await client.get("/v1/users", headers=viewer)).json()["items"]
+
+    assert len(users) == 2 and operator_email in {u["email"] for u in users}
+    assert {u["role"] for u in users} == {"viewer", "operator"}
+    assert "password_hash" not in users[0]

@@ -86,7 +86,7 @@ export const SCREENS: Screen[] = [
     label: "nav.sla",
     group: "insight",
     icon: createElement(BarChartOutlined),
-    page: lazy(() => import("../features/sla/SlaPage")),
+    page: lazy(() => import("../features/stats/SlaPage")),
   },
   {
     path: "audit",
@@ -94,6 +94,7 @@ export const SCREENS: Screen[] = [
     group: "insight",
     icon: createElement(AuditOutlined),
     page: lazy(() => import("../features/audit/AuditLogPage")),
+    adminOnly: true,
   },
   {
     path: "api-keys",

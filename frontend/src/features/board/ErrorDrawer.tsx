@@ -18,6 +18,7 @@ import {
   useReopen,
   useSnooze,
   useUnsnooze,
+  useUsers,
 } from "./hooks";
 import { sellerCentreUrl } from "./sellerCentre";
 import { SnoozeDialog } from "./SnoozeDialog";
@@ -77,6 +78,7 @@ function DrawerBody({ group, canAct }: { group: ErrorGroupDetail; canAct: boolea
   const { t } = useI18n();
   const { message } = App.useApp();
   const me = useMe();
+  const users = useUsers();
   const handle = useHandle();
   const reopen = useReopen();
   const assign = useAssign();
@@ -90,9 +92,13 @@ function DrawerBody({ group, canAct }: { group: ErrorGroupDetail; canAct: boolea
     platformItemId: group.latest_event.platform_item_id,
     sku: group.sku,
   });
+  const others = (users.data?.items ?? []).filter((user) => user.id !== me.data?.id);
   const assigneeOptions = [
     ...(me.data ? [{ value: me.data.id, label: t("board.assign.meNamed", { name: me.data.display_name || me.data.email || "" }) }] : []),
-    ...(group.assignee_id && group.assignee_id !== me.data?.id ? [{ value: group.assignee_id, label: group.assignee_name ?? group.assignee_id }] : []),
+    ...others.map((user) => ({ value: user.id, label: user.display_name || user.email })),
+    ...(group.assignee_id && group.assignee_id !== me.data?.id && !others.some((user) => user.id === group.assignee_id)
+      ? [{ value: group.assignee_id, label: group.assignee_name ?? group.assignee_id }]
+      : []),
   ];
 
   return (

@@ -61,6 +61,11 @@ export function useShops() {
   return useQuery({ queryKey: ["shops"], queryFn: () => call(api.GET("/v1/shops")), staleTime: 5 * 60_000 });
 }
 
+/** The tenant's users, to assign a group to anyone (not only oneself). */
+export function useUsers() {
+  return useQuery({ queryKey: ["users"], queryFn: () => call(api.GET("/v1/users")), staleTime: 5 * 60_000 });
+}
+
 export function useErrorDetail(groupId: string | null) {
   const { language } = useI18n();
   return useQuery({

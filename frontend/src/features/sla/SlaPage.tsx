@@ -1,2 +1,0 @@
-// The navigation points here; the screen lives with its API's domain in features/stats.
-export { default } from "../stats/SlaPage";
