@@ -14,9 +14,12 @@ import { errorListQuery, facetsQuery, PAGE_SIZE, type Selection, useErrorList, u
 import { SavedViewsMenu } from "./SavedViewsMenu";
 import { TrendChart } from "./TrendChart";
 import { useBoardUrl } from "./useBoardUrl";
+import { setDisplayZone } from "./format";
+import { useTenantTime } from "../settings/tenantTime";
 
 /** The error board, the default screen: every filter in the URL, a server-paged table, the detail drawer. */
 export default function BoardPage() {
+  setDisplayZone(useTenantTime().zone); // before the rows render: times in the tenant's zone
   const { t, language } = useI18n();
   const { canAct } = usePermissions();
   const { params, filter, groupId, viewId, setFilter, applyView, openGroup } = useBoardUrl();

@@ -1,5 +1,7 @@
 import dayjs from "dayjs";
 
+import { FALLBACK_TIMEZONE } from "../settings/tenantTime";
+
 import type { MessageKey } from "../../app/language";
 import type { Resolution } from "./hooks";
 
@@ -19,8 +21,16 @@ export const PLATFORM_COLOR: Record<string, string> = {
   lazada: "blue",
 };
 
+// Board times show in the tenant's time zone (its settings), like the charts and the CSV export; BoardPage sets it
+// once the settings arrive.
+let displayZone = FALLBACK_TIMEZONE;
+
+export function setDisplayZone(zone: string): void {
+  displayZone = zone;
+}
+
 export function formatTime(value: string | null | undefined): string {
-  return value ? dayjs(value).format("YYYY-MM-DD HH:mm") : "";
+  return value ? dayjs(value).tz(displayZone).format("YYYY-MM-DD HH:mm") : "";
 }
 
 export function resolutionKey(resolution: string | null | undefined): MessageKey | null {
