@@ -9,7 +9,6 @@ two concurrent requests with the same key serialise on the unique index.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -118,7 +117,7 @@ _SQL_TYPES = {
     "tenant_id": "uuid", "id": "uuid", "group_id": "uuid", "shop_id": "uuid", "strategy_id": "uuid",
     "task_id": "uuid", "occurred_at": "timestamptz", "first_seen": "timestamptz", "last_seen": "timestamptz",
     "snoozed_until": "timestamptz", "count": "bigint", "latest_event_id": "bigint", "snoozed_until_count": "bigint",
-    "regression_count": "integer", "missing_fields": "jsonb",
+    "regression_count": "integer", "missing_fields": "text",  # each a text[] literal, cast back per row
 }  # fmt: skip
 _NEW_GROUP_COLUMNS = (
     "tenant_id", "fingerprint", "shop_id", "platform", "error_type", "severity", "platform_error_code", "sku",
@@ -127,12 +126,10 @@ _NEW_GROUP_COLUMNS = (
 
 
 def _unnest(columns: Sequence[str]) -> str:
-    """SELECT <columns> FROM unnest(:col AS type[], ...); jsonb arrays of strings become text[] columns."""
+    """SELECT <columns> FROM unnest(:col AS type[], ...). A list-valued column travels as one text[] literal per row
+    (unnest would flatten an array of arrays) and is cast back to text[]."""
     arrays = ", ".join(f"CAST(:{c} AS {_SQL_TYPES.get(c, 'text')}[])" for c in columns)
-    selected = ", ".join(
-        f"ARRAY(SELECT jsonb_array_elements_text(u.{c})) AS {c}" if _SQL_TYPES.get(c) == "jsonb" else f"u.{c}"
-        for c in columns
-    )
+    selected = ", ".join(f"CAST(u.{c} AS text[]) AS {c}" if c in _LIST_COLUMNS else f"u.{c}" for c in columns)
     return f"SELECT {selected} FROM unnest({arrays}) AS u({', '.join(columns)})"
 
 
@@ -140,6 +137,15 @@ def _any_text(values: Sequence[str]) -> Any:
     """`= ANY(:array)`: one statement text and one plan whatever the number of values (an IN list of 500 binds is
     a new statement to prepare and plan for every batch size)."""
     return any_(bindparam(None, list(values), type_=ARRAY(Text)))
+
+
+_LIST_COLUMNS = frozenset({"missing_fields"})
+
+
+def _text_array_literal(values: Sequence[str]) -> str:
+    """A PostgreSQL text[] literal: every element double-quoted, backslashes and quotes escaped."""
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
 
 
 def _as_arrays(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
@@ -241,7 +247,7 @@ async def _insert_events(
             }
         )
     for row in rows:
-        row["missing_fields"] = json.dumps(row["missing_fields"])
+        row["missing_fields"] = _text_array_literal(row["missing_fields"])
     result = await session.execute(
         text(
             f"INSERT INTO error_events ({', '.join(_EVENT_COLUMNS)}) {_unnest(_EVENT_COLUMNS)} "

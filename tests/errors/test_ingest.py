@@ -167,3 +167,13 @@ async def test_viewers_cannot_ingest(client: httpx.AsyncClient, seed: Seeder, bo
     response = await client.post("/v1/error-events", json={"events": [event(board.shop_a)]}, headers=viewer)
 
     assert response.status_code == 403
+
+
+async def test_missing_fields_keep_every_character(board: Board) -> None:
+    names = ["item_weight.unit", "a,b", 'say "hi"', "back\\slash", "{braces}", "重量单位", ""]
+    await board.ingest(event(board.shop_a, error_type="CATEGORY_COMPLIANCE_FAILED", missing_fields=names))
+    group_id = (await board.groups())[0]["id"]
+
+    events = (await board.client.get(f"/v1/errors/{group_id}/events", headers=board.headers)).json()["items"]
+
+    assert events[0]["missing_fields"] == names
