@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -130,3 +130,15 @@ def sandbox() -> Iterator[RunningSandbox]:
     running = RunningSandbox(scenario_data()).start()
     yield running
     running.stop()
+
+
+async def no_sleep(seconds: float) -> None:
+    """Injected as the clients' sleep: retries and backoff without waiting."""
+    return None
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    """The httpx client the platform clients use against the running sandbox."""
+    async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as client:
+        yield client

@@ -3,15 +3,13 @@ taxonomy type from each Amazon fault the sandbox can produce."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import httpx
-import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
-from tests.sandbox.conftest import AMAZON_APP, RunningSandbox
+from tests.sandbox.conftest import AMAZON_APP, RunningSandbox, no_sleep
 from workers.platforms.base import (
     Connection,
     ItemResult,
@@ -26,16 +24,6 @@ from workers.platforms.base import (
     StockUpdate,
     get_client,
 )
-
-
-async def no_sleep(seconds: float) -> None:
-    return None
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as client:
-        yield client
 
 
 def client_for(

@@ -3,7 +3,7 @@ taxonomy type from each Lazada fault the sandbox can produce."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
-from tests.sandbox.conftest import RunningSandbox
+from tests.sandbox.conftest import RunningSandbox, no_sleep
 from tests.sandbox.test_lazada_emulator import (
     LAZADA_APP,
     MY_ACCESS,
@@ -37,21 +37,11 @@ from workers.platforms.base import (
 )
 
 
-async def no_sleep(seconds: float) -> None:
-    return None
-
-
 @pytest.fixture
 def lazada() -> Iterator[RunningSandbox]:
     running = RunningSandbox(lazada_scenario()).start()
     yield running
     running.stop()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as client:
-        yield client
 
 
 def client_for(

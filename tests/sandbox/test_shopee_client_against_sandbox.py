@@ -3,7 +3,7 @@ taxonomy type from each Shopee fault the sandbox can produce."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
-from tests.sandbox.conftest import RunningSandbox
+from tests.sandbox.conftest import RunningSandbox, no_sleep
 from tests.sandbox.test_shopee_emulator import (
     MY_ACCESS,
     MY_REFRESH,
@@ -49,21 +49,11 @@ HOOD_M = ListingRef("HOOD-M", "2000", "2001")
 HOOD_L = ListingRef("HOOD-L", "2000", "2002")
 
 
-async def no_sleep(seconds: float) -> None:
-    return None
-
-
 @pytest.fixture(autouse=True)
 def forget_rotations() -> Iterator[None]:
     shopee._rotations.clear()  # the per-process memo of spent refresh tokens must not leak between tests
     yield
     shopee._rotations.clear()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as client:
-        yield client
 
 
 class Store:

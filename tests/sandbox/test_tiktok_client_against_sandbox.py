@@ -3,7 +3,6 @@ taxonomy type from each TikTok fault the sandbox can produce."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +10,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
-from tests.sandbox.conftest import RunningSandbox
+from tests.sandbox.conftest import RunningSandbox, no_sleep
 from tests.sandbox.test_tiktok_emulator import (
     BAG_1,
     BAG_2,
@@ -54,16 +53,6 @@ PROMO_REF = ListingRef("PROMO-1", item_id=PROMO, variant_id=PROMO_SKU)
 LOST_REF = ListingRef("GEN-004", item_id="1729000000104", variant_id="1729100000104")
 UNKNOWN_REF = ListingRef("GEN-005", item_id="1729000000105", variant_id="1729100000105")
 OTHER_REF = ListingRef("GEN-001", item_id="1729000000101", variant_id="1729100000101")
-
-
-async def no_sleep(seconds: float) -> None:
-    return None
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as client:
-        yield client
 
 
 def client_for(
