@@ -119,25 +119,3 @@ def test_the_shops_hook_lists_base_urls_and_current_tokens(sandbox: RunningSandb
     assert shops["amz-us"]["auth_base_url"] == f"{sandbox.url}/lwa"
     assert shops["amz-us"]["access_token"] == "Atza|test-access-us"
     assert shops["amz-us"]["sku_count"] == 7  # 3 listed + 5 generated - 1 unknown to the platform
-
-
-def test_a_prefix_without_an_emulator_says_so() -> None:
-    # Until its emulator lands, a platform's prefix answers 501 rather than a bare 404.
-    import importlib.util
-
-    from workers.platforms.sandbox.app import EMULATORS
-
-    missing = [p for p, (module, _) in EMULATORS.items() if importlib.util.find_spec(module) is None]
-    if not missing:
-        pytest.skip("every platform emulator is present")
-    app = create_app(load_scenario())
-    prefix = EMULATORS[missing[0]][1][0]
-    transport = httpx.ASGITransport(app=app)
-
-    async def call() -> httpx.Response:
-        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
-            return await client.get(f"{prefix}/anything")
-
-    import asyncio
-
-    assert asyncio.run(call()).status_code == 501

@@ -7,7 +7,6 @@ function and list it in EMULATORS; see the package README ("Writing an emulator"
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -16,21 +15,19 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query
 from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp
 
 from workers.platforms.sandbox.faults import Faults as FaultEngine
 from workers.platforms.sandbox.scenario import Faults, Scenario, load_scenario
 from workers.platforms.sandbox.state import SandboxState, ShopState, change_json, iso, ledger_entry_json
 
-# platform -> (emulator module, the prefixes it serves). A module that does not exist yet leaves its prefixes
-# answering 501, so a half-built sandbox says what is missing instead of a bare 404.
-EMULATORS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "amazon": ("workers.platforms.sandbox.amazon", ("/amazon", "/lwa")),
-    "tiktok": ("workers.platforms.sandbox.tiktok", ("/tiktok", "/tiktok-auth")),
-    "shopee": ("workers.platforms.sandbox.shopee", ("/shopee",)),
-    "lazada": ("workers.platforms.sandbox.lazada", ("/lazada", "/lazada-auth")),
-}
+# The emulator modules; each `mounts(sandbox)` returns its path prefixes (e.g. /amazon and /lwa) and their apps.
+EMULATORS = (
+    "workers.platforms.sandbox.amazon",
+    "workers.platforms.sandbox.tiktok",
+    "workers.platforms.sandbox.shopee",
+    "workers.platforms.sandbox.lazada",
+)
 
 
 class Sandbox:
@@ -62,11 +59,7 @@ def create_app(scenario: Scenario | str | Path | None = None, state_path: str | 
     )
     app.state.sandbox = sandbox
     app.include_router(_control_router(sandbox))
-    for platform, (module_name, prefixes) in EMULATORS.items():
-        if importlib.util.find_spec(module_name) is None:
-            for prefix in prefixes:
-                app.mount(prefix, _not_emulated(platform))
-            continue
+    for module_name in EMULATORS:
         mounts: Mounts = importlib.import_module(module_name).mounts
         for prefix, sub_app in mounts(sandbox).items():
             app.mount(prefix, sub_app)
@@ -79,14 +72,6 @@ def serve(host: str, port: int, scenario_path: str | None, state_path: str | Non
 
     app = create_app(load_scenario(scenario_path), state_path)
     uvicorn.run(app, host=host, port=port, log_level="info")
-
-
-def _not_emulated(platform: str) -> ASGIApp:
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        body = {"detail": f"the {platform} emulator is not part of this sandbox build yet"}
-        await JSONResponse(body, status_code=501)(scope, receive, send)
-
-    return app
 
 
 # -----------------------------------------------------------------------------------------------------------
