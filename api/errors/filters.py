@@ -119,7 +119,7 @@ def common_conditions(
         ids = [principal.id if a == "me" else uuid.UUID(a) for a in f.assignee]
         conditions.append(g.assignee_id.in_([i for i in ids if i is not None]))
     if f.q:
-        conditions.append(_search(principal, f.q.strip()))
+        conditions.append(_search(principal, f.q.strip(), since))
     return conditions
 
 
@@ -144,16 +144,16 @@ def facet_conditions(f: ErrorFilter) -> dict[str, ColumnElement[bool]]:
     return {name: FACET_COLUMNS[name].in_(v) for name, v in values.items() if v}
 
 
-def _search(principal: Principal, q: str) -> ColumnElement[bool]:
+def _search(principal: Principal, q: str, since: datetime) -> ColumnElement[bool]:
     """Groups whose SKU or latest message contains q, whose platform code is q, or one of whose events (the latest
     included, whose trace is the group's latest_trace_id) cites the trace q.
 
-    The text part is the database function error_groups_matching (migration 0004): under row-level security an
+    The text part is the database function error_groups_matching (migrations 0004, 0007): under row-level security an
     ILIKE cannot use the trigram index, the function can, and it returns only the transaction's tenant's ids.
     Written as `id IN (... UNION ...)` so each branch runs on its own index and the board's window and status
-    filters apply to the small set of ids that matched."""
+    filters apply to the small set of ids that matched; the function already drops hits older than the window."""
     like = f"%{q.translate(_SEARCH_ESCAPE)}%"
-    by_text = func.error_groups_matching(like, q).table_valued("group_id")
+    by_text = func.error_groups_matching(like, q, since).table_valued("group_id")
     cited = aliased(ErrorEvent)  # not correlated with the outer query
     by_trace = select(cited.group_id).where(cited.tenant_id == principal.tenant_id, cited.trace_id == q)
     return ErrorGroup.id.in_(union(select(by_text.c.group_id), by_trace))
