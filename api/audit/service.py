@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,26 @@ async def record(
     payload: dict[str, Any] | None = None,
     request_id: str | None = None,
 ) -> None:
-    session.add(
+    await record_many(
+        session, principal, action, object_type, [object_id],
+        before=before, after=after, payload=payload, request_id=request_id,
+    )  # fmt: skip
+
+
+async def record_many(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    object_type: str,
+    object_ids: Iterable[object],
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None,
+    request_id: str | None = None,
+) -> None:
+    """The same change applied to many objects (a bulk action): one entry per object."""
+    session.add_all(
         AuditEntry(
             tenant_id=principal.tenant_id,
             actor_kind=principal.kind,
@@ -36,4 +56,5 @@ async def record(
             payload=payload,
             request_id=request_id,
         )
+        for object_id in object_ids
     )

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import problems
-from api.audit.models import AuditEntry
+from api.audit import service as audit
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.errors.schemas import ErrorEventIn, IngestedEvent, IngestResult
 from api.errors.taxonomy import info as taxonomy_info
@@ -311,19 +311,12 @@ async def _advance_groups(
         ),
         _as_arrays(changed, [groups[fp] for fp in per_group]),
     )
-    if regressions:
-        session.add_all(
-            AuditEntry(
-                tenant_id=principal.tenant_id,
-                actor_kind="system",
-                actor_label="system",
-                action="error_group.regressed",
-                object_type="error_group",
-                object_id=str(group["id"]),
-                after={"status": "open", "regression_count": group["regression_count"]},
-            )
-            for group in regressions
-        )
+    # Regressions are the system's doing, whoever reported the event; each carries its own counter.
+    for group in regressions:
+        await audit.record(
+            session, Principal.system(principal.tenant_id), "error_group.regressed", "error_group", group["id"],
+            after={"status": "open", "regression_count": group["regression_count"]},
+        )  # fmt: skip
 
 
 async def _first_results(
@@ -368,18 +361,8 @@ async def record_success(
         .returning(g.id)
     )
     resolved = list(result.scalars())
-    if resolved:
-        session.add_all(
-            AuditEntry(
-                tenant_id=principal.tenant_id,
-                actor_kind=principal.kind,
-                actor_id=str(principal.id) if principal.id else None,
-                actor_label=principal.label,
-                action="error_group.auto_resolved",
-                object_type="error_group",
-                object_id=str(group_id),
-                after={"status": "handled", "resolution": "auto_resolved", "succeeded_at": occurred_at.isoformat()},
-            )
-            for group_id in resolved
-        )
+    await audit.record_many(
+        session, principal, "error_group.auto_resolved", "error_group", resolved,
+        after={"status": "handled", "resolution": "auto_resolved", "succeeded_at": occurred_at.isoformat()},
+    )  # fmt: skip
     return resolved

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import problems
-from api.audit.models import AuditEntry
+from api.audit import service as audit
 from api.auth.models import User
 from api.errors.filters import ErrorFilter, group_conditions
 from api.errors.models import ErrorGroup
@@ -59,20 +59,8 @@ async def _apply(
     changed = list(result.scalars())
     after = {k: (v.isoformat() if isinstance(v, datetime) else str(v) if isinstance(v, uuid.UUID) else v)
              for k, v in values.items()}  # fmt: skip
-    session.add_all(
-        AuditEntry(
-            tenant_id=principal.tenant_id,
-            actor_kind=principal.kind,
-            actor_id=str(principal.id) if principal.id else None,
-            actor_label=principal.label,
-            action=f"error_group.{action}",
-            object_type="error_group",
-            object_id=str(group_id),
-            before=before,
-            after=after,
-            payload=payload,
-        )
-        for group_id in changed
+    await audit.record_many(
+        session, principal, f"error_group.{action}", "error_group", changed, before=before, after=after, payload=payload
     )
     return len(changed)
 
