@@ -4,8 +4,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import ErrorsRead, ErrorsWrite, PrincipalDep, SessionDep
+from api.deps import ErrorsRead, ErrorsWrite, SessionDep
 from api.errors import ingest, queries, service, taxonomy, views
 from api.errors.filters import ErrorFilter, SortName, error_filter_query
 from api.errors.schemas import (
@@ -34,6 +35,7 @@ from api.errors.schemas import (
     ViewUpdate,
 )
 from api.pagination import MAX_LIMIT
+from api.principal import Principal
 from api.problems import PROBLEM_RESPONSES, wants_english
 
 router = APIRouter(prefix="/v1", tags=["errors"], responses=PROBLEM_RESPONSES)
@@ -148,7 +150,8 @@ async def list_error_events(
     return ErrorEventList(items=items, next_cursor=next_cursor)
 
 
-async def _one(session: SessionDep, principal: PrincipalDep, request: Request, group_id: uuid.UUID) -> ErrorGroupOut:
+async def _one(session: AsyncSession, principal: Principal, request: Request, group_id: uuid.UUID) -> ErrorGroupOut:
+    """The group as it is after an action, for the answer."""
     return await queries.group_detail(session, principal, group_id, _language(request))
 
 
