@@ -222,11 +222,11 @@ async def seed(owner: AsyncEngine, tenant_id: uuid.UUID, groups: int, events: in
         await c.execute(text("ANALYZE bench_events"))
         await c.execute(
             text(
-                "INSERT INTO error_groups (tenant_id, id, fingerprint, shop_id, platform, error_type, severity,"
+                "INSERT INTO error_groups (tenant_id, id, shop_id, platform, error_type, severity,"
                 "  platform_error_code, sku, operation, strategy_id, status, count, first_seen, last_seen,"
                 "  latest_event_id, latest_trace_id, latest_message, regression_count, handled_at, handled_by,"
                 "  resolution, assignee_id, snoozed_until)"
-                " SELECT :t, g.id, md5('bench-' || g.seq), g.shop_id, g.platform, g.error_type, g.severity, g.code,"
+                " SELECT :t, g.id, g.shop_id, g.platform, g.error_type, g.severity, g.code,"
                 "   g.sku, g.operation, g.strategy_id, g.status, e.n, g.last_seen - e.span * interval '1 day',"
                 "   g.last_seen, g.seq, md5(g.seq::text), g.message, (g.r_assign < 0.05)::int,"
                 "   CASE WHEN g.status <> 'open' THEN g.last_seen + interval '3 hours' END,"

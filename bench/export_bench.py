@@ -96,9 +96,9 @@ async def seed_tenant(settings: Settings, owner: AsyncEngine, name: str, rows: i
         " SELECT CAST(:t AS uuid), (CAST(:shop_ids AS uuid[]))[s], 'Shop ' || s,"
         " (ARRAY['amazon','tiktok','shopee','lazada'])[1 + (s - 1) % 4], (ARRAY['US','UK','MY','SG'])[1 + (s - 1) % 4]"
         " FROM generate_series(1, :shops) s",
-        "INSERT INTO error_groups (tenant_id, id, fingerprint, shop_id, platform, error_type, severity,"
+        "INSERT INTO error_groups (tenant_id, id, shop_id, platform, error_type, severity,"
         " platform_error_code, sku, operation, status, count, first_seen, last_seen, latest_trace_id, latest_message)"
-        f" SELECT CAST(:t AS uuid), {group_id.format(n='g')}, 'bench-' || g, {shop.format(n='g')},"
+        f" SELECT CAST(:t AS uuid), {group_id.format(n='g')}, {shop.format(n='g')},"
         f" {platform.format(n='g')}, {error_type.format(n='g')}, 'error', 'E' || (g % 50), 'SKU-' || g, 'price',"
         " 'open', 5, now() - interval '6 days', now() - (g % 3600) * interval '1 second', 'tr-' || md5(g::text),"
         f" {message.format(n='g')} FROM generate_series(0, :groups - 1) g",

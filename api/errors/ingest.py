@@ -1,9 +1,12 @@
 """Recording error events into error groups, exactly once per idempotency key; and recording successes.
 
-A batch is written in a few set-based statements: the batch's groups are locked (created if new) in fingerprint
-order, the events are inserted with ON CONFLICT DO NOTHING on (tenant_id, idempotency_key), and only the events
-actually inserted move their groups' counters. So a retried job or a repeated request never doubles an event, and
-two concurrent requests with the same key serialise on the unique index.
+A group's id is its fingerprint (tenant, shop, error type, platform code, SKU), so a batch knows its groups without
+asking. A batch is then two statements. The first inserts the groups that are new (ON CONFLICT DO NOTHING). The
+second inserts the events (ON CONFLICT (tenant_id, idempotency_key) DO NOTHING), locks the groups of the events it
+actually inserted, and moves their counters. So a retried job or a repeated request never doubles an event, two
+concurrent requests with one key serialise on the unique index, and two batches never wait on each other in a
+cycle: events go in key order, groups in id order. Each statement takes the batch as one JSON document that
+PostgreSQL parses: the work per event is the database's, not the driver's or Python's.
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, any_, bindparam, select, text, update
+import orjson
+from sqlalchemy import Text, any_, bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,40 +35,43 @@ from api.strategies.models import Strategy
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
-def fingerprint(tenant_id: uuid.UUID, shop_id: uuid.UUID, error_type: str, platform_code: str, sku: str) -> str:
+def group_id_of(tenant_id: uuid.UUID, shop_id: uuid.UUID, error_type: str, platform_code: str, sku: str) -> uuid.UUID:
+    """The fingerprint: the first 128 bits of SHA-256 over (tenant, shop, error type, platform code, SKU), as a
+    version-8 UUID (RFC 9562). Migration 0008 gave the groups that existed before it the same ids."""
     key = "\x1f".join((str(tenant_id), str(shop_id), error_type, platform_code, sku))
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-@dataclass
-class _Batch:
-    """The new events of one fingerprint in this request."""
-
-    events: list[ErrorEventIn] = field(default_factory=list)
-    platform: str = ""
+    digest = bytearray(hashlib.sha256(key.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x80  # version 8
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 9562 variant
+    return uuid.UUID(bytes=bytes(digest))
 
 
 async def ingest_events(session: AsyncSession, principal: Principal, events: Sequence[ErrorEventIn]) -> IngestResult:
     tenant_id = principal.tenant_id
-    # Prepared statements switch to a generic plan after five runs; for batch-sized arrays that plan guesses
-    # their length and can scan a tenant's groups per row. Plan each batch for its real arrays instead.
-    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     platforms = await _validate(session, principal, events)
 
     unique: dict[str, ErrorEventIn] = {}
     for event in events:
         unique.setdefault(event.idempotency_key, event)  # a key repeated inside one batch: the first wins
-    by_fingerprint: dict[str, _Batch] = {}
-    fingerprints: dict[str, str] = {}
-    for key, event in unique.items():
-        fp = fingerprint(tenant_id, event.shop_id, event.error_type.value, event.platform_error_code, event.sku)
-        fingerprints[key] = fp
-        batch = by_fingerprint.setdefault(fp, _Batch(platform=platforms[event.shop_id]))
-        batch.events.append(event)
+    group_ids = {
+        key: group_id_of(tenant_id, e.shop_id, e.error_type.value, e.platform_error_code, e.sku)
+        for key, e in unique.items()
+    }
 
-    groups = await _lock_groups(session, tenant_id, by_fingerprint)
-    inserted = await _insert_events(session, tenant_id, unique, fingerprints, groups, platforms)
-    await _advance_groups(session, principal, groups, {k: unique[k] for k in inserted}, fingerprints, inserted)
+    created_groups = await _create_groups(session, tenant_id, unique, group_ids, platforms)
+    inserted, regressions = await _insert_events(session, tenant_id, unique, group_ids, platforms)
+    # A new group whose every event was a duplicate (a key reused for another fingerprint) would stay empty.
+    empty = created_groups - {group_id for _, group_id in inserted.values()}
+    if empty:
+        await session.execute(
+            delete(ErrorGroup).where(ErrorGroup.tenant_id == tenant_id, ErrorGroup.id.in_(empty)),
+            execution_options={"synchronize_session": False},
+        )
+    # Regressions are the system's doing, whoever reported the event; each carries its own counter.
+    for group_id, regression_count in regressions:
+        await audit.record(
+            session, Principal.system(tenant_id), "error_group.regressed", "error_group", group_id,
+            after={"status": "open", "regression_count": regression_count},
+        )  # fmt: skip
 
     firsts = await _first_results(session, tenant_id, [k for k in unique if k not in inserted])
     items = []
@@ -109,214 +115,176 @@ async def _validate(
     return platforms
 
 
-Group = dict[str, Any]  # an error_groups row as plain values
-
-# Batches are written with one statement each, binding one array per column and unnesting them: one round trip,
-# one cached plan, whatever the batch size.
-_SQL_TYPES = {
-    "tenant_id": "uuid", "id": "uuid", "group_id": "uuid", "shop_id": "uuid", "strategy_id": "uuid",
-    "task_id": "uuid", "occurred_at": "timestamptz", "first_seen": "timestamptz", "last_seen": "timestamptz",
-    "snoozed_until": "timestamptz", "count": "bigint", "latest_event_id": "bigint", "snoozed_until_count": "bigint",
-    "regression_count": "integer", "missing_fields": "text",  # each a text[] literal, cast back per row
-}  # fmt: skip
-_NEW_GROUP_COLUMNS = (
-    "tenant_id", "fingerprint", "shop_id", "platform", "error_type", "severity", "platform_error_code", "sku",
-    "operation", "count", "first_seen", "last_seen",
-)  # fmt: skip
-
-
-def _unnest(columns: Sequence[str]) -> str:
-    """SELECT <columns> FROM unnest(:col AS type[], ...). A list-valued column travels as one text[] literal per row
-    (unnest would flatten an array of arrays) and is cast back to text[]."""
-    arrays = ", ".join(f"CAST(:{c} AS {_SQL_TYPES.get(c, 'text')}[])" for c in columns)
-    selected = ", ".join(f"CAST(u.{c} AS text[]) AS {c}" if c in _LIST_COLUMNS else f"u.{c}" for c in columns)
-    return f"SELECT {selected} FROM unnest({arrays}) AS u({', '.join(columns)})"
-
-
 def _any_text(values: Sequence[str]) -> Any:
-    """`= ANY(:array)`: one statement text and one plan whatever the number of values (an IN list of 500 binds is
-    a new statement to prepare and plan for every batch size)."""
+    """`= ANY(:array)`: one statement text and one plan whatever the number of values."""
     return any_(bindparam(None, list(values), type_=ARRAY(Text)))
 
 
-_LIST_COLUMNS = frozenset({"missing_fields"})
+def _json(rows: list[dict[str, Any]]) -> str:
+    # default=str: ids read from the database are the driver's UUID type, which orjson does not know.
+    return orjson.dumps(rows, default=str).decode()
 
 
-def _text_array_literal(values: Sequence[str]) -> str:
-    """A PostgreSQL text[] literal: every element double-quoted, backslashes and quotes escaped."""
-    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
-    return "{" + ",".join(quoted) + "}"
+_CREATE_GROUPS = text("""
+    INSERT INTO error_groups (tenant_id, id, shop_id, platform, error_type, severity, platform_error_code, sku,
+                              operation, count, first_seen, last_seen)
+    SELECT CAST(:tenant_id AS uuid), n.id, n.shop_id, n.platform, n.error_type, n.severity, n.platform_error_code,
+           n.sku, n.operation, 0, n.first_seen, n.first_seen
+    FROM json_to_recordset(CAST(:groups AS json)) AS n(
+        id uuid, shop_id uuid, platform text, error_type text, severity text, platform_error_code text, sku text,
+        operation text, first_seen timestamptz)
+    ORDER BY n.id
+    ON CONFLICT (tenant_id, id) DO NOTHING
+    RETURNING id
+""")
 
 
-def _as_arrays(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
-    return {c: [row[c] for row in rows] for c in columns}
+async def _create_groups(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    unique: dict[str, ErrorEventIn],
+    group_ids: dict[str, uuid.UUID],
+    platforms: dict[uuid.UUID, str],
+) -> set[uuid.UUID]:
+    """Insert the batch's groups that do not exist yet, each starting empty at its earliest event of the batch; an
+    existing one costs an index probe. Returns the ids of those created."""
+    earliest: dict[uuid.UUID, ErrorEventIn] = {}
+    for key, event in unique.items():
+        group_id = group_ids[key]
+        if group_id not in earliest or event.occurred_at < earliest[group_id].occurred_at:
+            earliest[group_id] = event
+    rows = [
+        {
+            "id": group_id,
+            "shop_id": e.shop_id,
+            "platform": platforms[e.shop_id],
+            "error_type": e.error_type.value,
+            "severity": e.severity or taxonomy_info(e.error_type).severity.value,
+            "platform_error_code": e.platform_error_code,
+            "sku": e.sku,
+            "operation": e.operation,
+            "first_seen": e.occurred_at,
+        }
+        for group_id, e in earliest.items()
+    ]
+    result = await session.execute(_CREATE_GROUPS, {"tenant_id": str(tenant_id), "groups": _json(rows)})
+    return set(result.scalars())
 
 
-async def _lock_groups(session: AsyncSession, tenant_id: uuid.UUID, batches: dict[str, _Batch]) -> dict[str, Group]:
-    """The batch's groups, created when new, locked FOR UPDATE in fingerprint order (no deadlocks between batches).
-
-    All inserts happen before any lock is taken, and both in fingerprint order, so two batches never wait on each
-    other in a cycle. Most groups already exist: a plain read first keeps the insert to the new ones."""
-    ordered = sorted(batches)
-    table = ErrorGroup.__table__
-    existing = set(
-        (
-            await session.execute(
-                select(table.c.fingerprint).where(
-                    table.c.tenant_id == tenant_id, table.c.fingerprint == _any_text(ordered)
-                )
-            )
-        ).scalars()
+# Inserts the events whose key is new, in key order, and moves their groups' counters: `newest` is each group's
+# latest inserted event with the group's count and earliest time in this batch; `locked` takes the groups' row
+# locks in id order and keeps each one's status from before, so the statement returns the regressions besides the
+# inserted events. The conditions read the group row the UPDATE holds (g), never an older snapshot of it.
+_INSERT_EVENTS = text("""
+    WITH inserted AS (
+        INSERT INTO error_events (tenant_id, group_id, idempotency_key, occurred_at, platform, shop_id, strategy_id,
+                                  task_id, trace_id, operation, sku, platform_item_id, error_type, severity,
+                                  platform_error_code, platform_error_message, missing_fields, raw_excerpt)
+        SELECT CAST(:tenant_id AS uuid), b.group_id, b.idempotency_key, b.occurred_at, b.platform, b.shop_id,
+               b.strategy_id, b.task_id, b.trace_id, b.operation, b.sku, b.platform_item_id, b.error_type,
+               coalesce(b.severity, (SELECT g.severity FROM error_groups AS g
+                                     WHERE g.tenant_id = CAST(:tenant_id AS uuid) AND g.id = b.group_id)),
+               b.platform_error_code, b.platform_error_message, b.missing_fields, b.raw_excerpt
+        FROM json_to_recordset(CAST(:events AS json)) AS b(
+            idempotency_key text, group_id uuid, occurred_at timestamptz, platform text, shop_id uuid,
+            strategy_id uuid, task_id uuid, trace_id text, operation text, sku text, platform_item_id text,
+            error_type text, severity text, platform_error_code text, platform_error_message text,
+            missing_fields text[], raw_excerpt text)
+        ORDER BY b.idempotency_key COLLATE "C"
+        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+        RETURNING id, idempotency_key, group_id, occurred_at, trace_id, platform_error_message, strategy_id,
+                  operation
+    ),
+    newest AS (
+        SELECT DISTINCT ON (group_id) group_id, id, occurred_at, trace_id, platform_error_message, strategy_id,
+               operation, count(*) OVER per_group AS n, min(occurred_at) OVER per_group AS earliest
+        FROM inserted
+        WINDOW per_group AS (PARTITION BY group_id)
+        ORDER BY group_id, occurred_at DESC, id DESC
+    ),
+    locked AS MATERIALIZED (
+        SELECT g.id, g.status
+        FROM error_groups AS g
+        WHERE g.tenant_id = CAST(:tenant_id AS uuid) AND g.id IN (SELECT group_id FROM newest)
+        ORDER BY g.id
+        FOR NO KEY UPDATE OF g
+    ),
+    advanced AS (
+        UPDATE error_groups AS g SET
+            count = g.count + v.n,
+            first_seen = least(g.first_seen, v.earliest),
+            last_seen = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
+                             THEN v.occurred_at ELSE g.last_seen END,
+            latest_event_id = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
+                                   THEN v.id ELSE g.latest_event_id END,
+            latest_trace_id = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
+                                   THEN v.trace_id ELSE g.latest_trace_id END,
+            latest_message = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
+                                  THEN v.platform_error_message ELSE g.latest_message END,
+            strategy_id = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
+                               THEN v.strategy_id ELSE g.strategy_id END,
+            operation = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
+                             THEN coalesce(v.operation, g.operation) ELSE g.operation END,
+            -- A failure after the handling (or the success) that closed the group is a regression; an older one,
+            -- arriving late, is not.
+            status = CASE WHEN g.status IN ('handled', 'archived') AND v.occurred_at > g.handled_at
+                          THEN 'open' ELSE g.status END,
+            regression_count = g.regression_count
+                + CASE WHEN g.status IN ('handled', 'archived') AND v.occurred_at > g.handled_at THEN 1 ELSE 0 END,
+            snoozed_until = CASE WHEN g.snoozed_until_count <= g.count + v.n THEN NULL ELSE g.snoozed_until END,
+            snoozed_until_count = CASE WHEN g.snoozed_until_count <= g.count + v.n
+                                       THEN NULL ELSE g.snoozed_until_count END,
+            updated_at = now()
+        FROM (SELECT n.*, l.status AS was FROM newest AS n JOIN locked AS l ON l.id = n.group_id) AS v
+        WHERE g.tenant_id = CAST(:tenant_id AS uuid) AND g.id = v.group_id
+        RETURNING g.id, v.was, g.status, g.regression_count
     )
-    new_rows = []
-    for fp in (fp for fp in ordered if fp not in existing):
-        first = min(batches[fp].events, key=lambda e: e.occurred_at)
-        new_rows.append(
-            {
-                "tenant_id": tenant_id,
-                "fingerprint": fp,
-                "shop_id": first.shop_id,
-                "platform": batches[fp].platform,
-                "error_type": first.error_type.value,
-                "severity": first.severity or taxonomy_info(first.error_type).severity.value,
-                "platform_error_code": first.platform_error_code,
-                "sku": first.sku,
-                "operation": first.operation,
-                "count": 0,
-                "first_seen": first.occurred_at,
-                "last_seen": first.occurred_at,
-            }
-        )
-    if new_rows:
-        await session.execute(
-            text(
-                f"INSERT INTO error_groups ({', '.join(_NEW_GROUP_COLUMNS)}) {_unnest(_NEW_GROUP_COLUMNS)} "
-                "ON CONFLICT (tenant_id, fingerprint) DO NOTHING"
-            ),
-            _as_arrays(_NEW_GROUP_COLUMNS, new_rows),
-        )
-    rows = await session.execute(
-        select(table)
-        .where(table.c.tenant_id == tenant_id, table.c.fingerprint == _any_text(ordered))
-        .order_by(table.c.fingerprint)
-        .with_for_update()
-    )
-    # Plain rows, not ORM objects: the new values are written in one bulk UPDATE, not by the unit of work.
-    return {row["fingerprint"]: dict(row) for row in rows.mappings()}
-
-
-_EVENT_COLUMNS = (
-    "tenant_id", "group_id", "idempotency_key", "occurred_at", "platform", "shop_id", "strategy_id", "task_id",
-    "trace_id", "operation", "sku", "platform_item_id", "error_type", "severity", "platform_error_code",
-    "platform_error_message", "missing_fields", "raw_excerpt",
-)  # fmt: skip
+    SELECT idempotency_key, id AS event_id, group_id, NULL AS regression_count FROM inserted
+    UNION ALL
+    SELECT NULL, NULL, id, regression_count FROM advanced WHERE was <> 'open' AND status = 'open'
+""")
 
 
 async def _insert_events(
     session: AsyncSession,
     tenant_id: uuid.UUID,
     unique: dict[str, ErrorEventIn],
-    fingerprints: dict[str, str],
-    groups: dict[str, Group],
+    group_ids: dict[str, uuid.UUID],
     platforms: dict[uuid.UUID, str],
-) -> dict[str, tuple[int, uuid.UUID]]:
-    """Insert the events whose key is new; returns {key: (event id, group id)} for those only."""
-    rows: list[dict[str, Any]] = []
-    for key, e in unique.items():
-        group = groups[fingerprints[key]]
-        rows.append(
-            {
-                "tenant_id": tenant_id,
-                "group_id": group["id"],
-                "idempotency_key": key,
-                "occurred_at": e.occurred_at,
-                "platform": platforms[e.shop_id],
-                "shop_id": e.shop_id,
-                "strategy_id": e.strategy_id,
-                "task_id": e.task_id,
-                "trace_id": e.trace_id,
-                "operation": e.operation,
-                "sku": e.sku,
-                "platform_item_id": e.platform_item_id,
-                "error_type": e.error_type.value,
-                "severity": e.severity or group["severity"],
-                "platform_error_code": e.platform_error_code,
-                "platform_error_message": e.platform_error_message,
-                "missing_fields": e.missing_fields,
-                "raw_excerpt": e.raw_excerpt,
-            }
-        )
-    for row in rows:
-        row["missing_fields"] = _text_array_literal(row["missing_fields"])
-    result = await session.execute(
-        text(
-            f"INSERT INTO error_events ({', '.join(_EVENT_COLUMNS)}) {_unnest(_EVENT_COLUMNS)} "
-            "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING idempotency_key, id, group_id"
-        ),
-        _as_arrays(_EVENT_COLUMNS, rows),
-    )
-    return {key: (event_id, group_id) for key, event_id, group_id in result}
-
-
-_ADVANCED_COLUMNS = (
-    "tenant_id", "id", "count", "first_seen", "last_seen", "latest_event_id", "latest_trace_id", "latest_message",
-    "strategy_id", "operation", "status", "regression_count", "snoozed_until", "snoozed_until_count",
-)  # fmt: skip
-
-
-async def _advance_groups(
-    session: AsyncSession,
-    principal: Principal,
-    groups: dict[str, Group],
-    new_events: dict[str, ErrorEventIn],
-    fingerprints: dict[str, str],
-    inserted: dict[str, tuple[int, uuid.UUID]],
-) -> None:
-    """Move counters, first/last seen and the latest event; reopen handled groups as regressions; end snoozes."""
-    per_group: dict[str, list[tuple[str, ErrorEventIn]]] = {}
-    for key, event in new_events.items():
-        per_group.setdefault(fingerprints[key], []).append((key, event))
-    regressions: list[Group] = []
-    for fp, items in per_group.items():
-        group = groups[fp]
-        latest_key, latest = max(items, key=lambda item: (item[1].occurred_at, inserted[item[0]][0]))
-        newest_at = latest.occurred_at
-        group["count"] += len(items)
-        group["first_seen"] = min(group["first_seen"], *(e.occurred_at for _, e in items))
-        if group["latest_event_id"] is None or newest_at >= group["last_seen"]:
-            group["last_seen"] = newest_at
-            group["latest_event_id"] = inserted[latest_key][0]
-            group["latest_trace_id"] = latest.trace_id
-            group["latest_message"] = latest.platform_error_message
-            group["strategy_id"] = latest.strategy_id
-            group["operation"] = latest.operation or group["operation"]
-        # A failure after the handling (or the success) that closed the group is a regression; an older one,
-        # arriving late, is not.
-        if group["status"] in ("handled", "archived") and group["handled_at"] and newest_at > group["handled_at"]:
-            group["status"] = "open"
-            group["regression_count"] += 1
-            regressions.append(group)
-        if group["snoozed_until_count"] is not None and group["count"] >= group["snoozed_until_count"]:
-            group["snoozed_until_count"] = None
-            group["snoozed_until"] = None
-    changed = _ADVANCED_COLUMNS
-    assignments = ", ".join(f"{c} = v.{c}" for c in changed if c not in ("tenant_id", "id"))
-    await session.execute(
-        text(
-            f"UPDATE error_groups AS g SET {assignments}, updated_at = now() "
-            f"FROM ({_unnest(changed)}) AS v WHERE g.tenant_id = v.tenant_id AND g.id = v.id "
-            # The same ids again as an array: the planner then reaches the rows through the primary key whatever
-            # its statistics say (a join on unnest() alone can turn into a scan of the tenant's groups).
-            "AND g.id = ANY(CAST(:id AS uuid[]))"
-        ),
-        _as_arrays(changed, [groups[fp] for fp in per_group]),
-    )
-    # Regressions are the system's doing, whoever reported the event; each carries its own counter.
-    for group in regressions:
-        await audit.record(
-            session, Principal.system(principal.tenant_id), "error_group.regressed", "error_group", group["id"],
-            after={"status": "open", "regression_count": group["regression_count"]},
-        )  # fmt: skip
+) -> tuple[dict[str, tuple[int, uuid.UUID]], list[tuple[uuid.UUID, int]]]:
+    """Insert the events whose key is new and advance their groups. Returns {key: (event id, group id)} for the
+    inserted events and (group id, regression count) for each group this batch reopened."""
+    rows = [
+        {
+            "idempotency_key": key,
+            "group_id": group_ids[key],
+            "occurred_at": e.occurred_at,
+            "platform": platforms[e.shop_id],
+            "shop_id": e.shop_id,
+            "strategy_id": e.strategy_id,
+            "task_id": e.task_id,
+            "trace_id": e.trace_id,
+            "operation": e.operation,
+            "sku": e.sku,
+            "platform_item_id": e.platform_item_id,
+            "error_type": e.error_type.value,
+            "severity": e.severity,
+            "platform_error_code": e.platform_error_code,
+            "platform_error_message": e.platform_error_message,
+            "missing_fields": e.missing_fields,
+            "raw_excerpt": e.raw_excerpt,
+        }
+        for key, e in unique.items()
+    ]
+    result = await session.execute(_INSERT_EVENTS, {"tenant_id": str(tenant_id), "events": _json(rows)})
+    inserted: dict[str, tuple[int, uuid.UUID]] = {}
+    regressions: list[tuple[uuid.UUID, int]] = []
+    for key, event_id, group_id, regression_count in result:
+        if key is None:
+            regressions.append((group_id, regression_count))
+        else:
+            inserted[key] = (event_id, group_id)
+    return inserted, regressions
 
 
 async def _first_results(

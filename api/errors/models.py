@@ -23,7 +23,8 @@ from api.models_base import Base, created_at, tenant_fk, tenant_key, updated_at,
 
 
 class ErrorGroup(Base):
-    """A board row: the events that share a fingerprint (tenant, shop, error type, platform code, SKU)."""
+    """A board row: the events that share a fingerprint (tenant, shop, error type, platform code, SKU). The id is
+    derived from the fingerprint (api.errors.ingest.group_id_of)."""
 
     __tablename__ = "error_groups"
     __table_args__ = (
@@ -32,7 +33,6 @@ class ErrorGroup(Base):
         ForeignKeyConstraint(*tenant_fk("assignee_id", "users"), ondelete="SET NULL (assignee_id)"),
         CheckConstraint("status IN ('open', 'handled', 'archived')", name="status"),
         CheckConstraint("severity IN ('error', 'warning')", name="severity"),
-        UniqueConstraint("tenant_id", "fingerprint"),
         Index(None, "tenant_id", "shop_id", "sku", "operation"),
         # The board: walk one status newest first (the severity tab filters on the included column). The included columns let the facets count the
         # window from the index alone (an index-only scan) instead of visiting every matching row.
@@ -66,7 +66,6 @@ class ErrorGroup(Base):
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
     id: Mapped[uuid.UUID] = uuid_pk()
-    fingerprint: Mapped[str] = mapped_column(String(64))
     shop_id: Mapped[uuid.UUID]
     platform: Mapped[str] = mapped_column(String(16))
     error_type: Mapped[str] = mapped_column(String(40))

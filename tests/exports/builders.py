@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth.models import User
 from api.db import use_tenant
+from api.errors.ingest import group_id_of
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.shops.models import Shop
 from api.strategies.models import Strategy
@@ -55,12 +55,12 @@ class Board:
             "status": "open",
             **fields,
         }
-        key = f"{shop.id}|{values['error_type']}|{values['platform_error_code']}|{values['sku']}"
         group: ErrorGroup = await self._add(
             ErrorGroup(
                 tenant_id=self.tenant_id,
-                id=uuid.uuid4(),
-                fingerprint=hashlib.sha256(key.encode()).hexdigest(),
+                id=group_id_of(
+                    self.tenant_id, shop.id, values["error_type"], values["platform_error_code"], values["sku"]
+                ),
                 shop_id=shop.id,
                 platform=shop.platform,
                 **values,

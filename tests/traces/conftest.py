@@ -105,7 +105,6 @@ class TraceData:
         async with await self._session() as session:
             group = ErrorGroup(
                 tenant_id=self.tenant_id,
-                fingerprint=uuid.uuid4().hex,
                 shop_id=shop_id,
                 platform="amazon",
                 error_type="VALIDATION_FAILED",
