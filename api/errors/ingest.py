@@ -1,12 +1,11 @@
 """Recording error events into error groups, exactly once per idempotency key; and recording successes.
 
 A group's id is its fingerprint (tenant, shop, error type, platform code, SKU), so a batch knows its groups without
-asking. A batch is then two statements. The first inserts the groups that are new (ON CONFLICT DO NOTHING). The
-second inserts the events (ON CONFLICT (tenant_id, idempotency_key) DO NOTHING), locks the groups of the events it
-actually inserted, and moves their counters. So a retried job or a repeated request never doubles an event, two
-concurrent requests with one key serialise on the unique index, and two batches never wait on each other in a
-cycle: events go in key order, groups in id order. Each statement takes the batch as one JSON document that
-PostgreSQL parses: the work per event is the database's, not the driver's or Python's.
+asking, and one statement writes it: it inserts the events (ON CONFLICT (tenant_id, idempotency_key) DO NOTHING),
+then inserts or advances the groups of the events it actually inserted (ON CONFLICT DO UPDATE). So a retried job or
+a repeated request never doubles an event, two concurrent requests with one key serialise on the unique index, and
+two batches never wait on each other in a cycle: events go in key order, groups in id order. The statement takes
+the batch as one JSON document that PostgreSQL parses: the work per event is the database's, not Python's.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, any_, bindparam, delete, select, text, update
+from sqlalchemy import Text, any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,20 +51,7 @@ async def ingest_events(session: AsyncSession, principal: Principal, events: Seq
     unique: dict[str, ErrorEventIn] = {}
     for event in events:
         unique.setdefault(event.idempotency_key, event)  # a key repeated inside one batch: the first wins
-    group_ids = {
-        key: group_id_of(tenant_id, e.shop_id, e.error_type.value, e.platform_error_code, e.sku)
-        for key, e in unique.items()
-    }
-
-    created_groups = await _create_groups(session, tenant_id, unique, group_ids, platforms)
-    inserted, regressions = await _insert_events(session, tenant_id, unique, group_ids, platforms)
-    # A new group whose every event was a duplicate (a key reused for another fingerprint) would stay empty.
-    empty = created_groups - {group_id for _, group_id in inserted.values()}
-    if empty:
-        await session.execute(
-            delete(ErrorGroup).where(ErrorGroup.tenant_id == tenant_id, ErrorGroup.id.in_(empty)),
-            execution_options={"synchronize_session": False},
-        )
+    inserted, regressions = await _record(session, tenant_id, unique, platforms)
     # Regressions are the system's doing, whoever reported the event; each carries its own counter.
     for group_id, regression_count in regressions:
         await audit.record(
@@ -120,71 +106,19 @@ def _any_text(values: Sequence[str]) -> Any:
     return any_(bindparam(None, list(values), type_=ARRAY(Text)))
 
 
-def _json(rows: list[dict[str, Any]]) -> str:
-    # default=str: ids read from the database are the driver's UUID type, which orjson does not know.
-    return orjson.dumps(rows, default=str).decode()
-
-
-_CREATE_GROUPS = text("""
-    INSERT INTO error_groups (tenant_id, id, shop_id, platform, error_type, severity, platform_error_code, sku,
-                              operation, count, first_seen, last_seen)
-    SELECT CAST(:tenant_id AS uuid), n.id, n.shop_id, n.platform, n.error_type, n.severity, n.platform_error_code,
-           n.sku, n.operation, 0, n.first_seen, n.first_seen
-    FROM json_to_recordset(CAST(:groups AS json)) AS n(
-        id uuid, shop_id uuid, platform text, error_type text, severity text, platform_error_code text, sku text,
-        operation text, first_seen timestamptz)
-    ORDER BY n.id
-    ON CONFLICT (tenant_id, id) DO NOTHING
-    RETURNING id
-""")
-
-
-async def _create_groups(
-    session: AsyncSession,
-    tenant_id: uuid.UUID,
-    unique: dict[str, ErrorEventIn],
-    group_ids: dict[str, uuid.UUID],
-    platforms: dict[uuid.UUID, str],
-) -> set[uuid.UUID]:
-    """Insert the batch's groups that do not exist yet, each starting empty at its earliest event of the batch; an
-    existing one costs an index probe. Returns the ids of those created."""
-    earliest: dict[uuid.UUID, ErrorEventIn] = {}
-    for key, event in unique.items():
-        group_id = group_ids[key]
-        if group_id not in earliest or event.occurred_at < earliest[group_id].occurred_at:
-            earliest[group_id] = event
-    rows = [
-        {
-            "id": group_id,
-            "shop_id": e.shop_id,
-            "platform": platforms[e.shop_id],
-            "error_type": e.error_type.value,
-            "severity": e.severity or taxonomy_info(e.error_type).severity.value,
-            "platform_error_code": e.platform_error_code,
-            "sku": e.sku,
-            "operation": e.operation,
-            "first_seen": e.occurred_at,
-        }
-        for group_id, e in earliest.items()
-    ]
-    result = await session.execute(_CREATE_GROUPS, {"tenant_id": str(tenant_id), "groups": _json(rows)})
-    return set(result.scalars())
-
-
-# Inserts the events whose key is new, in key order, and moves their groups' counters: `newest` is each group's
-# latest inserted event with the group's count and earliest time in this batch; `locked` takes the groups' row
-# locks in id order and keeps each one's status from before, so the statement returns the regressions besides the
-# inserted events. The conditions read the group row the UPDATE holds (g), never an older snapshot of it.
-_INSERT_EVENTS = text("""
+# One statement per batch. `inserted`: the events whose key is new, in key order. `batch_groups`: per group, its
+# latest inserted event, the count and earliest time of this batch, and the most severe severity (what a new group
+# starts with). `advanced`: the groups, inserted or locked and moved in id order (ON CONFLICT DO UPDATE), where
+# `g` is the stored row and `excluded` this batch's summary of it. The events' foreign-key checks run at the end of
+# the statement, when the new groups exist.
+_RECORD = text("""
     WITH inserted AS (
         INSERT INTO error_events (tenant_id, group_id, idempotency_key, occurred_at, platform, shop_id, strategy_id,
                                   task_id, trace_id, operation, sku, platform_item_id, error_type, severity,
                                   platform_error_code, platform_error_message, missing_fields, raw_excerpt)
         SELECT CAST(:tenant_id AS uuid), b.group_id, b.idempotency_key, b.occurred_at, b.platform, b.shop_id,
                b.strategy_id, b.task_id, b.trace_id, b.operation, b.sku, b.platform_item_id, b.error_type,
-               coalesce(b.severity, (SELECT g.severity FROM error_groups AS g
-                                     WHERE g.tenant_id = CAST(:tenant_id AS uuid) AND g.id = b.group_id)),
-               b.platform_error_code, b.platform_error_message, b.missing_fields, b.raw_excerpt
+               b.severity, b.platform_error_code, b.platform_error_message, b.missing_fields, b.raw_excerpt
         FROM json_to_recordset(CAST(:events AS json)) AS b(
             idempotency_key text, group_id uuid, occurred_at timestamptz, platform text, shop_id uuid,
             strategy_id uuid, task_id uuid, trace_id text, operation text, sku text, platform_item_id text,
@@ -192,72 +126,73 @@ _INSERT_EVENTS = text("""
             missing_fields text[], raw_excerpt text)
         ORDER BY b.idempotency_key COLLATE "C"
         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-        RETURNING id, idempotency_key, group_id, occurred_at, trace_id, platform_error_message, strategy_id,
-                  operation
+        RETURNING id, idempotency_key, group_id, occurred_at, platform, shop_id, strategy_id, trace_id, operation,
+                  sku, error_type, severity, platform_error_code, platform_error_message
     ),
-    newest AS (
-        SELECT DISTINCT ON (group_id) group_id, id, occurred_at, trace_id, platform_error_message, strategy_id,
-               operation, count(*) OVER per_group AS n, min(occurred_at) OVER per_group AS earliest
+    batch_groups AS (
+        SELECT DISTINCT ON (group_id) *,
+               count(*) OVER per_group AS n,
+               min(occurred_at) OVER per_group AS earliest,
+               min(severity) OVER per_group AS group_severity,  -- 'error' before 'warning'
+               max(operation) OVER per_group AS any_operation
         FROM inserted
         WINDOW per_group AS (PARTITION BY group_id)
         ORDER BY group_id, occurred_at DESC, id DESC
     ),
-    locked AS MATERIALIZED (
-        SELECT g.id, g.status
-        FROM error_groups AS g
-        WHERE g.tenant_id = CAST(:tenant_id AS uuid) AND g.id IN (SELECT group_id FROM newest)
-        ORDER BY g.id
-        FOR NO KEY UPDATE OF g
-    ),
     advanced AS (
-        UPDATE error_groups AS g SET
-            count = g.count + v.n,
-            first_seen = least(g.first_seen, v.earliest),
-            last_seen = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
-                             THEN v.occurred_at ELSE g.last_seen END,
-            latest_event_id = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
-                                   THEN v.id ELSE g.latest_event_id END,
-            latest_trace_id = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
-                                   THEN v.trace_id ELSE g.latest_trace_id END,
-            latest_message = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
-                                  THEN v.platform_error_message ELSE g.latest_message END,
-            strategy_id = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
-                               THEN v.strategy_id ELSE g.strategy_id END,
-            operation = CASE WHEN g.latest_event_id IS NULL OR v.occurred_at >= g.last_seen
-                             THEN coalesce(v.operation, g.operation) ELSE g.operation END,
+        INSERT INTO error_groups AS g (
+            tenant_id, id, shop_id, platform, error_type, severity, platform_error_code, sku, operation, strategy_id,
+            count, first_seen, last_seen, latest_event_id, latest_trace_id, latest_message)
+        SELECT CAST(:tenant_id AS uuid), group_id, shop_id, platform, error_type, group_severity, platform_error_code,
+               sku, coalesce(operation, any_operation), strategy_id, n, earliest, occurred_at, id, trace_id,
+               platform_error_message
+        FROM batch_groups
+        ORDER BY group_id
+        ON CONFLICT (tenant_id, id) DO UPDATE SET
+            count = g.count + excluded.count,
+            first_seen = least(g.first_seen, excluded.first_seen),
+            last_seen = greatest(g.last_seen, excluded.last_seen),
+            latest_event_id = CASE WHEN excluded.last_seen >= g.last_seen
+                                   THEN excluded.latest_event_id ELSE g.latest_event_id END,
+            latest_trace_id = CASE WHEN excluded.last_seen >= g.last_seen
+                                   THEN excluded.latest_trace_id ELSE g.latest_trace_id END,
+            latest_message = CASE WHEN excluded.last_seen >= g.last_seen
+                                  THEN excluded.latest_message ELSE g.latest_message END,
+            strategy_id = CASE WHEN excluded.last_seen >= g.last_seen THEN excluded.strategy_id ELSE g.strategy_id END,
+            operation = CASE WHEN excluded.last_seen >= g.last_seen
+                             THEN coalesce(excluded.operation, g.operation) ELSE g.operation END,
             -- A failure after the handling (or the success) that closed the group is a regression; an older one,
             -- arriving late, is not.
-            status = CASE WHEN g.status IN ('handled', 'archived') AND v.occurred_at > g.handled_at
-                          THEN 'open' ELSE g.status END,
+            status = CASE WHEN g.status <> 'open' AND excluded.last_seen > g.handled_at THEN 'open' ELSE g.status END,
             regression_count = g.regression_count
-                + CASE WHEN g.status IN ('handled', 'archived') AND v.occurred_at > g.handled_at THEN 1 ELSE 0 END,
-            snoozed_until = CASE WHEN g.snoozed_until_count <= g.count + v.n THEN NULL ELSE g.snoozed_until END,
-            snoozed_until_count = CASE WHEN g.snoozed_until_count <= g.count + v.n
+                + CASE WHEN g.status <> 'open' AND excluded.last_seen > g.handled_at THEN 1 ELSE 0 END,
+            regressed_at = CASE WHEN g.status <> 'open' AND excluded.last_seen > g.handled_at
+                                THEN now() ELSE g.regressed_at END,
+            snoozed_until = CASE WHEN g.snoozed_until_count <= g.count + excluded.count
+                                 THEN NULL ELSE g.snoozed_until END,
+            snoozed_until_count = CASE WHEN g.snoozed_until_count <= g.count + excluded.count
                                        THEN NULL ELSE g.snoozed_until_count END,
             updated_at = now()
-        FROM (SELECT n.*, l.status AS was FROM newest AS n JOIN locked AS l ON l.id = n.group_id) AS v
-        WHERE g.tenant_id = CAST(:tenant_id AS uuid) AND g.id = v.group_id
-        RETURNING g.id, v.was, g.status, g.regression_count
+        RETURNING id, regression_count, regressed_at = now() AS regressed
     )
     SELECT idempotency_key, id AS event_id, group_id, NULL AS regression_count FROM inserted
     UNION ALL
-    SELECT NULL, NULL, id, regression_count FROM advanced WHERE was <> 'open' AND status = 'open'
+    SELECT NULL, NULL, id, regression_count FROM advanced WHERE regressed
 """)
 
 
-async def _insert_events(
+async def _record(
     session: AsyncSession,
     tenant_id: uuid.UUID,
     unique: dict[str, ErrorEventIn],
-    group_ids: dict[str, uuid.UUID],
     platforms: dict[uuid.UUID, str],
 ) -> tuple[dict[str, tuple[int, uuid.UUID]], list[tuple[uuid.UUID, int]]]:
-    """Insert the events whose key is new and advance their groups. Returns {key: (event id, group id)} for the
-    inserted events and (group id, regression count) for each group this batch reopened."""
+    """Insert the events whose key is new and advance (or create) their groups. Returns {key: (event id, group
+    id)} for the inserted events and (group id, regression count) for each group this batch reopened."""
     rows = [
         {
             "idempotency_key": key,
-            "group_id": group_ids[key],
+            "group_id": group_id_of(tenant_id, e.shop_id, e.error_type.value, e.platform_error_code, e.sku),
             "occurred_at": e.occurred_at,
             "platform": platforms[e.shop_id],
             "shop_id": e.shop_id,
@@ -268,7 +203,7 @@ async def _insert_events(
             "sku": e.sku,
             "platform_item_id": e.platform_item_id,
             "error_type": e.error_type.value,
-            "severity": e.severity,
+            "severity": e.severity or taxonomy_info(e.error_type).severity.value,
             "platform_error_code": e.platform_error_code,
             "platform_error_message": e.platform_error_message,
             "missing_fields": e.missing_fields,
@@ -276,7 +211,9 @@ async def _insert_events(
         }
         for key, e in unique.items()
     ]
-    result = await session.execute(_INSERT_EVENTS, {"tenant_id": str(tenant_id), "events": _json(rows)})
+    # default=str: ids read from the database are the driver's UUID type, which orjson does not know.
+    events = orjson.dumps(rows, default=str).decode()
+    result = await session.execute(_RECORD, {"tenant_id": str(tenant_id), "events": events})
     inserted: dict[str, tuple[int, uuid.UUID]] = {}
     regressions: list[tuple[uuid.UUID, int]] = []
     for key, event_id, group_id, regression_count in result:

@@ -82,6 +82,7 @@ class ErrorGroup(Base):
     latest_trace_id: Mapped[str | None] = mapped_column(String(64))
     latest_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     regression_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    regressed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the last time it reopened
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     handled_by: Mapped[str | None] = mapped_column(String(200))  # "user:<id>", "api_key:<id>" or "system"
     resolution: Mapped[str | None] = mapped_column(String(32))

@@ -1,6 +1,6 @@
 """Error groups: the id is the fingerprint (a version-8 UUID from its SHA-256), so ingest knows a batch's groups
 without looking them up, and the fingerprint column and its unique index (one more index entry on every group
-update) go
+update) go; regressed_at records when a group last reopened by itself
 
 Revision ID: 0008
 Revises: 0007
@@ -60,10 +60,12 @@ def upgrade() -> None:
     )
     op.drop_constraint(FINGERPRINT_KEY, "error_groups", type_="unique")
     op.drop_column("error_groups", "fingerprint")
+    op.add_column("error_groups", sa.Column("regressed_at", sa.DateTime(timezone=True), nullable=True))
     _force_row_security(True)
 
 
 def downgrade() -> None:
+    op.drop_column("error_groups", "regressed_at")
     _force_row_security(False)
     op.add_column("error_groups", sa.Column("fingerprint", sa.String(length=64), nullable=True))
     op.execute(f"UPDATE error_groups SET fingerprint = {FINGERPRINT}")
