@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import ColumnElement, and_, func, or_, select, true, union
-from sqlalchemy.orm import aliased
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from sqlalchemy import ColumnElement, Uuid, and_, any_, bindparam, func, or_, select, text, true, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.errors.taxonomy import ErrorType
@@ -44,6 +45,7 @@ class ErrorFilter(BaseModel):
     since: datetime | None = Field(default=None, description="last_seen at or after; default 7 days ago")
     until: datetime | None = Field(default=None, description="last_seen before; default now")
     q: str | None = Field(default=None, max_length=200, description="SKU, message, platform code or trace id")
+    _search_hits: tuple[uuid.UUID, ...] | None = PrivateAttr(default=None)  # set by with_search_hits
 
     @model_validator(mode="after")
     def _window(self) -> ErrorFilter:
@@ -59,6 +61,11 @@ class ErrorFilter(BaseModel):
     def window(self, now: datetime | None = None) -> tuple[datetime, datetime | None]:
         now = now or datetime.now(UTC)
         return (self.since or (self.until or now) - DEFAULT_WINDOW), self.until
+
+    @property
+    def search_hits(self) -> tuple[uuid.UUID, ...] | None:
+        """The groups `q` matched, once with_search_hits has run it."""
+        return self._search_hits
 
     def merged_over(self, saved: dict[str, Any]) -> ErrorFilter:
         """This filter's explicitly set fields over a saved view's filters."""
@@ -119,7 +126,7 @@ def common_conditions(
         ids = [principal.id if a == "me" else uuid.UUID(a) for a in f.assignee]
         conditions.append(g.assignee_id.in_([i for i in ids if i is not None]))
     if f.q:
-        conditions.append(_search(principal, f.q.strip(), since))
+        conditions.append(_search(f))
     return conditions
 
 
@@ -144,19 +151,33 @@ def facet_conditions(f: ErrorFilter) -> dict[str, ColumnElement[bool]]:
     return {name: FACET_COLUMNS[name].in_(v) for name, v in values.items() if v}
 
 
-def _search(principal: Principal, q: str, since: datetime) -> ColumnElement[bool]:
-    """Groups whose SKU or latest message contains q, whose platform code is q, or one of whose events (the latest
-    included, whose trace is the group's latest_trace_id) cites the trace q.
+def _search(f: ErrorFilter) -> ColumnElement[bool]:
+    if f.search_hits is None:
+        raise RuntimeError("the filter's search was not run: pass the filter through with_search_hits first")
+    return ErrorGroup.id == any_(bindparam(None, list(f.search_hits), type_=ARRAY(Uuid)))
 
-    The text part is the database function error_groups_matching (migrations 0004, 0007): under row-level security an
-    ILIKE cannot use the trigram index, the function can, and it returns only the transaction's tenant's ids.
-    Written as `id IN (... UNION ...)` so each branch runs on its own index and the board's window and status
-    filters apply to the small set of ids that matched; the function already drops hits older than the window."""
+
+async def with_search_hits(session: AsyncSession, principal: Principal, f: ErrorFilter) -> ErrorFilter:
+    """Run the filter's search `q` once and keep the ids of the groups it matches: those whose SKU, platform code
+    or latest message contains q (any case), and those one of whose events cites the trace q.
+
+    The text part is the database function error_groups_matching (migration 0009): under row-level security LIKE
+    cannot use the trigram index, the function can, and it returns only the transaction's tenant's ids. The board's
+    statements then carry the ids as an array whose length their plan is made for: a rare term's few groups are
+    looked up by key, a common term's many are tested while walking the board index newest first."""
+    if not f.q or f.search_hits is not None:
+        return f
+    q = f.q.strip()
     like = f"%{q.translate(_SEARCH_ESCAPE)}%"
-    by_text = func.error_groups_matching(like, q, since).table_valued("group_id")
-    cited = aliased(ErrorEvent)  # not correlated with the outer query
-    by_trace = select(cited.group_id).where(cited.tenant_id == principal.tenant_id, cited.trace_id == q)
-    return ErrorGroup.id.in_(union(select(by_text.c.group_id), by_trace))
+    by_text = select(func.error_groups_matching(like).table_valued("group_id").c.group_id)
+    by_trace = select(ErrorEvent.group_id).where(ErrorEvent.tenant_id == principal.tenant_id, ErrorEvent.trace_id == q)
+    matching = func.array(union_all(by_text, by_trace).scalar_subquery(), type_=ARRAY(Uuid))
+    hits = (await session.execute(select(matching))).scalar_one()  # one array value: no row per hit to decode
+    # Plan each statement for its array: a generic plan would assume some ten ids whatever the search found.
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    resolved = f.model_copy()
+    resolved._search_hits = tuple(hits)
+    return resolved
 
 
 def all_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:

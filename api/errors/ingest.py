@@ -37,11 +37,16 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 def group_id_of(tenant_id: uuid.UUID, shop_id: uuid.UUID, error_type: str, platform_code: str, sku: str) -> uuid.UUID:
     """The fingerprint: the first 128 bits of SHA-256 over (tenant, shop, error type, platform code, SKU), as a
     version-8 UUID (RFC 9562). Migration 0008 gave the groups that existed before it the same ids."""
-    key = "\x1f".join((str(tenant_id), str(shop_id), error_type, platform_code, sku))
-    digest = bytearray(hashlib.sha256(key.encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x80  # version 8
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 9562 variant
-    return uuid.UUID(bytes=bytes(digest))
+    return uuid.UUID(_group_id_hex(f"{tenant_id}\x1f{shop_id}", error_type, platform_code, sku))
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}  # RFC 9562: the bits 10xx
+
+
+def _group_id_hex(tenant_and_shop: str, error_type: str, platform_code: str, sku: str) -> str:
+    """group_id_of as 32 hex digits, without the UUID objects (a few microseconds per event, 500 events a batch)."""
+    digest = hashlib.sha256(f"{tenant_and_shop}\x1f{error_type}\x1f{platform_code}\x1f{sku}".encode()).hexdigest()
+    return f"{digest[:12]}8{digest[13:16]}{_VARIANT[digest[16]]}{digest[17:32]}"
 
 
 async def ingest_events(session: AsyncSession, principal: Principal, events: Sequence[ErrorEventIn]) -> IngestResult:
@@ -189,10 +194,11 @@ async def _record(
 ) -> tuple[dict[str, tuple[int, uuid.UUID]], list[tuple[uuid.UUID, int]]]:
     """Insert the events whose key is new and advance (or create) their groups. Returns {key: (event id, group
     id)} for the inserted events and (group id, regression count) for each group this batch reopened."""
+    scopes = {shop_id: f"{tenant_id}\x1f{shop_id}" for shop_id in platforms}
     rows = [
         {
             "idempotency_key": key,
-            "group_id": group_id_of(tenant_id, e.shop_id, e.error_type.value, e.platform_error_code, e.sku),
+            "group_id": _group_id_hex(scopes[e.shop_id], e.error_type.value, e.platform_error_code, e.sku),
             "occurred_at": e.occurred_at,
             "platform": platforms[e.shop_id],
             "shop_id": e.shop_id,

@@ -53,15 +53,6 @@ class ErrorGroup(Base):
                 "snoozed_until_count",
             ],
         ),
-        # The board's `q` (substring of SKU or message, equal platform code): trigram index (pg_trgm).
-        Index(
-            "ix_error_groups_search",
-            "sku",
-            "latest_message",
-            "platform_error_code",
-            postgresql_using="gin",
-            postgresql_ops={c: "gin_trgm_ops" for c in ("sku", "latest_message", "platform_error_code")},
-        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key()
@@ -93,6 +84,29 @@ class ErrorGroup(Base):
     snoozed_until_count: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
+
+
+class ErrorGroupText(Base):
+    """What the board's `q` matches in a group: SKU, platform code and latest message, lower-cased in one column,
+    copied from error_groups by triggers (migration 0009).
+
+    A table of its own so that the trigram index, some fifty entries a row, is written when a group is created or
+    its message changes, not by every event that moves the group's counters."""
+
+    __tablename__ = "error_group_texts"
+    __table_args__ = (
+        ForeignKeyConstraint(*tenant_fk("group_id", "error_groups"), ondelete="CASCADE"),
+        Index(
+            "ix_error_group_texts_search",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key(foreign_key=False)  # pinned by (tenant_id, group_id)
+    group_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    search_text: Mapped[str] = mapped_column(Text)
 
 
 class ErrorEvent(Base):

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import problems
 from api.audit import service as audit
-from api.errors.filters import ErrorFilter
+from api.errors.filters import ErrorFilter, with_search_hits
 from api.errors.models import SavedView
 from api.errors.schemas import ViewCreate, ViewOut, ViewUpdate
 from api.principal import Principal
@@ -50,11 +50,11 @@ async def get_view(session: AsyncSession, principal: Principal, view_id: uuid.UU
 async def resolve_filter(
     session: AsyncSession, principal: Principal, f: ErrorFilter, view_id: uuid.UUID | None
 ) -> ErrorFilter:
-    """The filter to apply: `f`'s explicitly given fields over the saved view's filters."""
-    if view_id is None:
-        return f
-    view = await get_view(session, principal, view_id)
-    return f.merged_over(view.filters)
+    """The filter to apply: `f`'s explicitly given fields over the saved view's filters, its search run."""
+    if view_id is not None:
+        view = await get_view(session, principal, view_id)
+        f = f.merged_over(view.filters)
+    return await with_search_hits(session, principal, f)
 
 
 async def _clear_default(session: AsyncSession, principal: Principal) -> None:

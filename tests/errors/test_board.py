@@ -44,6 +44,8 @@ async def test_the_default_view_is_open_groups_of_the_last_7_days(mixed: Board) 
         ({"error_type": ["AUTH_EXPIRED", "INVENTORY_SYNC_FAILED"]}, {"B-AUTH", "A-STOCK"}),
         ({"platform": "amazon"}, {"B-AUTH", "B-PRICE"}),
         ({"q": "A-ST"}, {"A-STOCK"}),
+        ({"q": "a-st"}, {"A-STOCK"}),
+        ({"q": "error_st"}, {"A-STOCK"}),
         ({"q": "持有库存"}, {"A-STOCK"}),
         ({"q": "Unauthorized"}, {"B-AUTH"}),
         ({"q": "trace-needle-1"}, {"B-AUTH"}),
@@ -53,6 +55,16 @@ async def test_the_default_view_is_open_groups_of_the_last_7_days(mixed: Board) 
 )
 async def test_each_filter_and_their_combination(mixed: Board, params: dict[str, Any], expected: set[str]) -> None:
     assert skus(await mixed.groups(**params)) == expected
+
+
+async def test_search_matches_the_latest_message_of_a_group(board: Board) -> None:
+    await board.ingest(event(board.shop_a, ago=timedelta(hours=2), platform_error_message="price below floor"))
+    assert skus(await board.groups(q="below floor")) == {"SKU-1"}
+
+    await board.ingest(event(board.shop_a, ago=timedelta(hours=1), platform_error_message="listing is frozen"))
+
+    assert skus(await board.groups(q="FROZEN")) == {"SKU-1"}
+    assert await board.groups(q="below floor") == []
 
 
 async def test_shop_and_strategy_filters(mixed: Board) -> None:

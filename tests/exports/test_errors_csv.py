@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.db import use_tenant
-from api.errors.filters import ErrorFilter, group_conditions
+from api.errors.filters import ErrorFilter, group_conditions, with_search_hits
 from api.errors.models import ErrorGroup, SavedView
 from api.exports.service import EVENT_COLUMNS, GROUP_COLUMNS
 from api.principal import Principal
@@ -180,6 +180,7 @@ async def test_filters_export_exactly_the_groups_the_board_filter_selects(
     async def selected(f: ErrorFilter) -> set[str]:
         async with sessions() as session:
             await use_tenant(session, tenant_id)
+            f = await with_search_hits(session, principal, f)
             ids = await session.execute(select(ErrorGroup.id).where(*group_conditions(principal, f)))
             return {str(i) for i in ids.scalars()}
 
