@@ -124,7 +124,7 @@ _RECORD = text("""
         SELECT CAST(:tenant_id AS uuid), b.group_id, b.idempotency_key, b.occurred_at, b.platform, b.shop_id,
                b.strategy_id, b.task_id, b.trace_id, b.operation, b.sku, b.platform_item_id, b.error_type,
                b.severity, b.platform_error_code, b.platform_error_message, b.missing_fields, b.raw_excerpt
-        FROM json_to_recordset(CAST(:events AS json)) AS b(
+        FROM jsonb_to_recordset(CAST(:events AS jsonb)) AS b(
             idempotency_key text, group_id uuid, occurred_at timestamptz, platform text, shop_id uuid,
             strategy_id uuid, task_id uuid, trace_id text, operation text, sku text, platform_item_id text,
             error_type text, severity text, platform_error_code text, platform_error_message text,
