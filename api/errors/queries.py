@@ -173,6 +173,7 @@ def _group_out(
         first_seen=g.first_seen,
         last_seen=g.last_seen,
         regression_count=g.regression_count,
+        regressed_at=g.regressed_at,
         latest_event=LatestEventOut(
             id=g.latest_event_id,
             occurred_at=row.latest_occurred_at or g.last_seen,

@@ -128,6 +128,7 @@ class ErrorGroupOut(BaseModel):
     first_seen: datetime
     last_seen: datetime
     regression_count: int
+    regressed_at: datetime | None = Field(description="when a new event last reopened the group by itself")
     latest_event: LatestEventOut
     assignee_id: uuid.UUID | None
     assignee_name: str | None

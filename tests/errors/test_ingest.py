@@ -120,6 +120,7 @@ async def test_a_handled_group_reopens_as_a_regression_when_the_error_recurs(boa
     reopened = await board.groups()
     assert [g["id"] for g in reopened] == [group_id]
     assert reopened[0]["regression_count"] == 1 and reopened[0]["count"] == 2
+    assert reopened[0]["regressed_at"] is not None
     detail = (await board.client.get(f"/v1/errors/{group_id}", headers=board.headers)).json()
     assert [a["kind"] for a in detail["activity"] if a["kind"] != "occurrence"] == ["regressed", "handled"]
 
@@ -133,7 +134,7 @@ async def test_a_stale_failure_arriving_late_does_not_reopen_a_newer_fix(board: 
 
     assert await board.groups() == []
     handled = await board.groups(status="handled")
-    assert handled[0]["count"] == 2 and handled[0]["regression_count"] == 0
+    assert handled[0]["count"] == 2 and handled[0]["regression_count"] == 0 and handled[0]["regressed_at"] is None
 
 
 async def test_a_later_success_resolves_the_skus_open_groups_of_that_operation(board: Board) -> None:

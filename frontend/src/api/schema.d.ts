@@ -1146,6 +1146,11 @@ export interface components {
             last_seen: string;
             /** Regression Count */
             regression_count: number;
+            /**
+             * Regressed At
+             * @description when a new event last reopened the group by itself
+             */
+            regressed_at: string | null;
             latest_event: components["schemas"]["LatestEventOut"];
             /** Assignee Id */
             assignee_id: string | null;
@@ -1243,6 +1248,11 @@ export interface components {
             last_seen: string;
             /** Regression Count */
             regression_count: number;
+            /**
+             * Regressed At
+             * @description when a new event last reopened the group by itself
+             */
+            regressed_at: string | null;
             latest_event: components["schemas"]["LatestEventOut"];
             /** Assignee Id */
             assignee_id: string | null;

@@ -33,6 +33,7 @@ function group(id: string, sku: string, change: Partial<ErrorGroup> = {}): Error
     first_seen: "2026-11-20T08:00:00Z",
     last_seen: "2026-11-21T08:00:00Z",
     regression_count: 0,
+    regressed_at: null,
     latest_event: { id: 1, occurred_at: "2026-11-21T08:00:00Z", trace_id: "t1", platform_error_message: "Can not edit price during promotion." },
     assignee_id: null,
     assignee_name: null,
