@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Row, and_, func, select, tuple_
+from sqlalchemy import BigInteger, FromClause, Row, Select, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 
 from api import problems
@@ -43,12 +42,13 @@ from api.strategies.models import Strategy
 _SORT_COLUMNS = {"last_seen": ErrorGroup.last_seen, "count": ErrorGroup.count, "first_seen": ErrorGroup.first_seen}
 
 
-def _group_select(principal: Principal, g: Any = ErrorGroup) -> Any:
-    """A group (the table, or an alias of a page of it) with its shop, strategy and latest event."""
-    e = ErrorEvent
+def _group_select(principal: Principal, groups: FromClause = ErrorGroup.__table__) -> Select[Any]:
+    """Groups (the table, or a page of it) with their shop, strategy and latest event, as plain rows: the group's
+    columns by name, then the joined ones. Plain rows, not ORM objects: a page is read, never changed."""
+    g, e = groups.c, ErrorEvent
     return (
         select(
-            g,
+            *g,
             Shop.name.label("shop_name"),
             Shop.market,
             Strategy.name.label("strategy_name"),
@@ -58,6 +58,7 @@ def _group_select(principal: Principal, g: Any = ErrorGroup) -> Any:
             e.missing_fields.label("latest_missing_fields"),
             e.raw_excerpt.label("latest_raw_excerpt"),
         )
+        .select_from(groups)
         .join(Shop, and_(Shop.tenant_id == g.tenant_id, Shop.id == g.shop_id))
         .outerjoin(Strategy, and_(Strategy.tenant_id == g.tenant_id, Strategy.id == g.strategy_id))
         .outerjoin(e, and_(e.tenant_id == g.tenant_id, e.id == g.latest_event_id))
@@ -76,7 +77,7 @@ async def list_groups(
     language: str,
 ) -> tuple[list[ErrorGroupOut], str | None]:
     column = _SORT_COLUMNS[sort]
-    stmt = select(ErrorGroup).where(*group_conditions(principal, f))
+    stmt = select(ErrorGroup.__table__).where(*group_conditions(principal, f))
     if cursor:
         try:
             cursor_sort, raw_value, raw_id = decode_cursor(cursor)
@@ -89,14 +90,15 @@ async def list_groups(
         stmt = stmt.where(tuple_(column, ErrorGroup.id) < tuple_(value, last_id))
     # Pick the page from error_groups alone, then join shop, strategy and latest event to those rows only: the
     # planner walks a board index in order and stops after limit + 1 groups, instead of joining every match first.
-    picked = aliased(ErrorGroup, stmt.order_by(column.desc(), ErrorGroup.id.desc()).limit(limit + 1).subquery("page"))
-    picked_order = (getattr(picked, sort).desc(), picked.id.desc())
-    rows = (await session.execute(_group_select(principal, picked).order_by(*picked_order))).all()
+    picked = stmt.order_by(column.desc(), ErrorGroup.id.desc()).limit(limit + 1).subquery("page")
+    rows = (
+        await session.execute(_group_select(principal, picked).order_by(picked.c[sort].desc(), picked.c.id.desc()))
+    ).all()
     page = rows[:limit]
     items = await _to_out(session, principal, page, language)
     next_cursor = None
     if len(rows) > limit:
-        last: ErrorGroup = page[-1][0]
+        last = page[-1]
         value_out = getattr(last, sort)
         next_cursor = encode_cursor([sort, value_out.isoformat() if sort != "count" else value_out, str(last.id)])
     return items, next_cursor
@@ -123,8 +125,8 @@ def _actor_user_id(actor: str | None) -> uuid.UUID | None:
 async def _to_out(
     session: AsyncSession, principal: Principal, rows: Sequence[Row[Any]], language: str
 ) -> list[ErrorGroupOut]:
-    user_ids = {r[0].assignee_id for r in rows if r[0].assignee_id} | {
-        uid for r in rows if (uid := _actor_user_id(r[0].handled_by))
+    user_ids = {r.assignee_id for r in rows if r.assignee_id} | {
+        uid for r in rows if (uid := _actor_user_id(r.handled_by))
     }
     names = await _user_names(session, principal, user_ids)
     return [_group_out(row, names, language) for row in rows]
@@ -137,7 +139,7 @@ def _group_out(
     model: type[Any] = ErrorGroupOut,
     activity: list[ActivityOut] | None = None,
 ) -> Any:
-    g: ErrorGroup = row[0]
+    g = row  # the group's columns, by name
     info = taxonomy.info(g.error_type)
     now = datetime.now(g.last_seen.tzinfo)
     handled_by_user = _actor_user_id(g.handled_by)
@@ -326,7 +328,7 @@ async def group_detail(
     names = await _user_names(
         session,
         principal,
-        {i for i in (row[0].assignee_id, _actor_user_id(row[0].handled_by)) if i},
+        {i for i in (row.assignee_id, _actor_user_id(row.handled_by)) if i},
     )
     detail: ErrorGroupDetail = _group_out(row, names, language, ErrorGroupDetail, activity)
     return detail
