@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
-from sqlalchemy import ColumnElement, Uuid, and_, any_, bindparam, func, or_, select, text, true, union_all
+from sqlalchemy import ColumnElement, Uuid, and_, any_, bindparam, func, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,9 +172,10 @@ async def with_search_hits(session: AsyncSession, principal: Principal, f: Error
     by_text = select(func.error_groups_matching(like).table_valued("group_id").c.group_id)
     by_trace = select(ErrorEvent.group_id).where(ErrorEvent.tenant_id == principal.tenant_id, ErrorEvent.trace_id == q)
     matching = func.array(union_all(by_text, by_trace).scalar_subquery(), type_=ARRAY(Uuid))
-    hits = (await session.execute(select(matching))).scalar_one()  # one array value: no row per hit to decode
-    # Plan each statement for its array: a generic plan would assume some ten ids whatever the search found.
-    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    # The rest of the transaction plans each statement for its array (SET LOCAL, in the same round trip): a
+    # generic plan would assume some ten ids whatever the search found.
+    custom_plans = func.set_config("plan_cache_mode", "force_custom_plan", true())
+    hits, _ = (await session.execute(select(matching, custom_plans))).one()  # one array: no row per hit
     resolved = f.model_copy()
     resolved._search_hits = tuple(hits)
     return resolved
