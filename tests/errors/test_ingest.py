@@ -74,6 +74,39 @@ async def test_two_concurrent_requests_with_one_key_record_one_event(settings: S
     assert [g["count"] for g in groups] == [1]
 
 
+async def test_concurrent_batches_over_the_same_groups_in_opposite_orders_neither_deadlock_nor_lose_counts(
+    settings: Settings, redis: Any
+) -> None:
+    # Each batch locks its groups in id order whatever the order of its events: two batches that name the same
+    # groups in opposite orders wait for each other at most, never in a cycle.
+    engine = create_app_engine(settings, pool_size=4)
+    app = create_app(settings)
+    app.state.engine, app.state.sessionmaker, app.state.redis = engine, sessionmaker(engine), redis
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            seeder = Seeder(app.state.sessionmaker, client)
+            tenant_id = await seeder.tenant()
+            admin = await seeder.login(tenant_id)
+            shop = (
+                await client.post("/v1/shops", json={"name": "S", "platform": "shopee", "market": "MY"}, headers=admin)
+            ).json()["id"]
+            skus = [f"SKU-{i:02}" for i in range(40)]
+            rounds = 4
+            for _ in range(rounds):
+                forward = [event(shop, sku=sku) for sku in skus]
+                backward = [event(shop, sku=sku) for sku in reversed(skus)]
+                responses = await asyncio.gather(
+                    *(client.post("/v1/error-events", json={"events": b}, headers=admin) for b in (forward, backward))
+                )
+                assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
+            groups = (await client.get("/v1/errors", params={"limit": 200}, headers=admin)).json()["items"]
+    finally:
+        await engine.dispose()
+
+    assert sorted(g["sku"] for g in groups) == skus
+    assert {g["count"] for g in groups} == {2 * rounds}
+
+
 async def test_unknown_shop_strategy_or_a_future_time_writes_nothing(board: Board, seed: Seeder) -> None:
     good = event(board.shop_a)
     other_tenant_shop = event("00000000-0000-0000-0000-000000000001")
