@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.config import Settings  # noqa: E402
 from api.db import create_app_engine, sessionmaker, use_tenant  # noqa: E402
-from api.migrate import alembic_config, ensure_database  # noqa: E402
+from api.migrate import migrate, recreate_database  # noqa: E402
 
 TENANT = "bench-board"
 LIST = "/v1/errors"
@@ -104,22 +104,6 @@ def cumulative(weights: list[float]) -> list[float]:
 
 
 # --- seeding -------------------------------------------------------------------------------------------------------
-
-
-async def recreate(url: str) -> None:
-    target = make_url(url)
-    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    await admin.dispose()
-    await migrate(url)
-
-
-async def migrate(url: str) -> None:
-    await ensure_database(url)
-    from alembic import command
-
-    await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
 
 
 async def create_tenant(settings: Settings) -> uuid.UUID:
@@ -473,13 +457,13 @@ async def main() -> None:
     owner = create_async_engine(args.database_url)
     tenant_id = None
     if args.reuse:
-        await migrate(args.database_url)
+        await migrate(settings)
         tenant_id = await tenant_of(owner)
     if tenant_id is None:
         print(f"seeding {database}: {args.groups:,} groups, {args.events:,} events ...", flush=True)
         started = time.perf_counter()
         await owner.dispose()
-        await recreate(args.database_url)
+        await asyncio.to_thread(recreate_database, args.database_url)
         owner = create_async_engine(args.database_url)
         tenant_id = await create_tenant(settings)
         await seed(owner, tenant_id, args.groups, args.events)

@@ -21,7 +21,6 @@ from typing import Any
 
 import httpx
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.config import Settings  # noqa: E402
 from api.db import create_app_engine, sessionmaker, use_tenant  # noqa: E402
-from api.migrate import alembic_config, ensure_database  # noqa: E402
+from api.migrate import recreate_database  # noqa: E402
 
 SMALL_ROWS = 10_000
 SHOPS = 12
@@ -49,18 +48,6 @@ def make_app() -> Any:
 
 
 # --- seeding -------------------------------------------------------------------------------------------------
-
-
-async def recreate(url: str) -> None:
-    target = make_url(url)
-    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    await admin.dispose()
-    await ensure_database(url)
-    from alembic import command
-
-    await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
 
 
 async def seed_tenant(settings: Settings, owner: AsyncEngine, name: str, rows: int) -> tuple[uuid.UUID, str]:
@@ -196,7 +183,7 @@ async def main() -> None:
 
     print(f"seeding {args.database_url.rsplit('/', 1)[-1]}: {SMALL_ROWS:,} and {args.rows:,} event rows ...")
     started = time.perf_counter()
-    await recreate(args.database_url)
+    await asyncio.to_thread(recreate_database, args.database_url)
     print(f"  database migrated in {time.perf_counter() - started:.1f} s")
     owner = create_async_engine(args.database_url)
     _, small_key = await seed_tenant(settings, owner, "bench-small", SMALL_ROWS)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,27 +49,39 @@ async def test_a_repeated_key_is_a_no_op_answering_the_first_result(board: Board
     assert (await board.groups())[0]["count"] == 2
 
 
-async def test_two_concurrent_requests_with_one_key_record_one_event(settings: Settings, redis: Any) -> None:
-    # Real concurrency needs real connections and commits: this test's app uses its own engine.
-    engine = create_app_engine(settings)
+@dataclass
+class Concurrent:
+    client: httpx.AsyncClient
+    admin: dict[str, str]
+    shop: str
+
+
+@asynccontextmanager
+async def concurrent_app(settings: Settings, redis: Any) -> AsyncIterator[Concurrent]:
+    """Real concurrency needs real connections and commits: an app on its own engine, a tenant, an admin, a shop."""
+    engine = create_app_engine(settings, pool_size=4)
     app = create_app(settings)
     app.state.engine, app.state.sessionmaker, app.state.redis = engine, sessionmaker(engine), redis
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
             seeder = Seeder(app.state.sessionmaker, client)
-            tenant_id = await seeder.tenant()
-            admin = await seeder.login(tenant_id)
+            admin = await seeder.login(await seeder.tenant())
             shop = (
                 await client.post("/v1/shops", json={"name": "S", "platform": "lazada", "market": "TH"}, headers=admin)
             ).json()["id"]
-            shared = {"events": [event(shop, idempotency_key="push:concurrent")]}
-
-            responses = await asyncio.gather(
-                *(client.post("/v1/error-events", json=shared, headers=admin) for _ in range(6))
-            )
-            groups = (await client.get("/v1/errors", headers=admin)).json()["items"]
+            yield Concurrent(client, admin, shop)
     finally:
         await engine.dispose()
+
+
+async def test_two_concurrent_requests_with_one_key_record_one_event(settings: Settings, redis: Any) -> None:
+    async with concurrent_app(settings, redis) as app:
+        shared = {"events": [event(app.shop, idempotency_key="push:concurrent")]}
+
+        responses = await asyncio.gather(
+            *(app.client.post("/v1/error-events", json=shared, headers=app.admin) for _ in range(6))
+        )
+        groups = (await app.client.get("/v1/errors", headers=app.admin)).json()["items"]
 
     results = [r.json() for r in responses]
     assert sum(r["created"] for r in results) == 1
@@ -79,29 +94,20 @@ async def test_concurrent_batches_over_the_same_groups_in_opposite_orders_neithe
 ) -> None:
     # Each batch locks its groups in id order whatever the order of its events: two batches that name the same
     # groups in opposite orders wait for each other at most, never in a cycle.
-    engine = create_app_engine(settings, pool_size=4)
-    app = create_app(settings)
-    app.state.engine, app.state.sessionmaker, app.state.redis = engine, sessionmaker(engine), redis
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
-            seeder = Seeder(app.state.sessionmaker, client)
-            tenant_id = await seeder.tenant()
-            admin = await seeder.login(tenant_id)
-            shop = (
-                await client.post("/v1/shops", json={"name": "S", "platform": "shopee", "market": "MY"}, headers=admin)
-            ).json()["id"]
-            skus = [f"SKU-{i:02}" for i in range(40)]
-            rounds = 4
-            for _ in range(rounds):
-                forward = [event(shop, sku=sku) for sku in skus]
-                backward = [event(shop, sku=sku) for sku in reversed(skus)]
-                responses = await asyncio.gather(
-                    *(client.post("/v1/error-events", json={"events": b}, headers=admin) for b in (forward, backward))
+    skus = [f"SKU-{i:02}" for i in range(40)]
+    rounds = 4
+    async with concurrent_app(settings, redis) as app:
+        for _ in range(rounds):
+            forward = [event(app.shop, sku=sku) for sku in skus]
+            backward = [event(app.shop, sku=sku) for sku in reversed(skus)]
+            responses = await asyncio.gather(
+                *(
+                    app.client.post("/v1/error-events", json={"events": b}, headers=app.admin)
+                    for b in (forward, backward)
                 )
-                assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
-            groups = (await client.get("/v1/errors", params={"limit": 200}, headers=admin)).json()["items"]
-    finally:
-        await engine.dispose()
+            )
+            assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
+        groups = (await app.client.get("/v1/errors", params={"limit": 200}, headers=app.admin)).json()["items"]
 
     assert sorted(g["sku"] for g in groups) == skus
     assert {g["count"] for g in groups} == {2 * rounds}

@@ -14,6 +14,8 @@ import httpx
 import pytest
 import uvicorn
 
+from api.errors.taxonomy import ErrorType
+from workers.platforms.base import ItemResult, ListingStatus
 from workers.platforms.sandbox import create_app
 from workers.platforms.sandbox.app import Sandbox
 from workers.platforms.sandbox.scenario import parse_scenario
@@ -142,3 +144,8 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
     """The httpx client the platform clients use against the running sandbox."""
     async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as client:
         yield client
+
+
+def types(result: ItemResult | ListingStatus) -> list[ErrorType]:
+    """The error types a client reported for one item, in order."""
+    return [e.error_type for e in result.errors]

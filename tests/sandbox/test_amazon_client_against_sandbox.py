@@ -9,10 +9,9 @@ from typing import Any
 import httpx
 
 from api.errors.taxonomy import ErrorType, Severity
-from tests.sandbox.conftest import AMAZON_APP, RunningSandbox, no_sleep
+from tests.sandbox.conftest import AMAZON_APP, RunningSandbox, no_sleep, types
 from workers.platforms.base import (
     Connection,
-    ItemResult,
     ListingDraft,
     ListingImage,
     ListingRef,
@@ -45,10 +44,6 @@ def client_for(
     )
     retry = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01)
     return get_client(connection, http=http, recorder=ListTraceRecorder(), retry=retry, sleep=no_sleep)
-
-
-def types(result: ItemResult) -> list[ErrorType]:
-    return [e.error_type for e in result.errors]
 
 
 async def test_a_price_pushed_to_a_clean_shop_is_accepted_and_confirmed_by_the_read_back(

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
-from tests.sandbox.conftest import RunningSandbox, no_sleep
+from tests.sandbox.conftest import RunningSandbox, no_sleep, types
 from tests.sandbox.test_lazada_emulator import (
     LAZADA_APP,
     MY_ACCESS,
@@ -79,10 +79,6 @@ def tea(sku: str = "MY-TEA-001") -> ListingRef:
 
 def gen(n: int) -> ListingRef:
     return ListingRef(f"GEN-{n:03d}", item_id=f"31100{n:05d}", variant_id=f"32100{n:05d}")
-
-
-def types(result: Any) -> list[ErrorType]:
-    return [e.error_type for e in result.errors]
 
 
 def draft(sku: str, category: str = "100001", **changes: Any) -> ListingDraft:

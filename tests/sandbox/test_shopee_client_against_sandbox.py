@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
-from tests.sandbox.conftest import RunningSandbox, no_sleep
+from tests.sandbox.conftest import RunningSandbox, no_sleep, types
 from tests.sandbox.test_shopee_emulator import (
     MY_ACCESS,
     MY_REFRESH,
@@ -28,7 +28,6 @@ from tests.sandbox.test_shopee_emulator import (
 from workers.platforms import shopee
 from workers.platforms.base import (
     Connection,
-    ItemResult,
     ListingDraft,
     ListingImage,
     ListingRef,
@@ -95,10 +94,6 @@ def client_for(
         retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01),
         sleep=no_sleep,
     )
-
-
-def types(result: ItemResult) -> list[ErrorType]:
-    return [e.error_type for e in result.errors]
 
 
 def price(ref: ListingRef, amount: str, currency: str = "MYR") -> PriceUpdate:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
-from tests.sandbox.conftest import RunningSandbox, no_sleep
+from tests.sandbox.conftest import RunningSandbox, no_sleep, types
 from tests.sandbox.test_tiktok_emulator import (
     BAG_1,
     BAG_2,
@@ -29,7 +29,6 @@ from tests.sandbox.test_tiktok_emulator import (
 )
 from workers.platforms.base import (
     Connection,
-    ItemResult,
     ListingDraft,
     ListingImage,
     ListingRef,
@@ -83,10 +82,6 @@ def client_for(
 
     retry = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01)
     return get_client(connection, http=http, recorder=ListTraceRecorder(), retry=retry, sleep=no_sleep, on_tokens=keep)
-
-
-def types(result: ItemResult) -> list[ErrorType]:
-    return [e.error_type for e in result.errors]
 
 
 def images(size: str = "1200x1200", count: int = 5) -> list[ListingImage]:
