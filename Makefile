@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup services run test lint typecheck pytest openapi clean \
+.PHONY: setup services run test lint typecheck pytest openapi clean fuzz \
         frontend-setup frontend-api frontend-check frontend-build chromium e2e
 
 $(BIN)/.installed: pyproject.toml
@@ -61,6 +61,11 @@ e2e: setup services frontend-build chromium
 	cd $(FRONTEND) && npm run e2e
 
 test: lint typecheck pytest frontend-check e2e
+
+# The long fuzz run over openapi.yaml (over 6,000 requests; figures in docs/RELIABILITY.md). Not part of `make test`,
+# which runs the ~1,000-case tests/fuzz/.
+fuzz: setup services
+	$(BIN)/python bench/fuzz_run.py
 
 # After an API change: the spec, and the SPA's typed client generated from it.
 openapi: setup frontend-setup

@@ -35,15 +35,41 @@ class Settings(BaseSettings):
     # Optional separate login for the app role; without it the owner connection does SET ROLE openclaw_app.
     app_database_url: str | None = None
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # The arq queue the API enqueues to and the workers read: environments (or test runs) sharing one Redis each
+    # use their own.
+    queue_name: str = "arq:queue"
     secret_key: str = ""
     encryption_key: str = ""
 
     max_body_bytes: int = 5 * 1024 * 1024
+    # A client that sends headers but not the body (or stalls in it) gets 408 after this many seconds of silence.
+    body_read_timeout_seconds: float = 10.0
+    # No request waits on a database or Redis that is down or hung for more than a few seconds: it gets 503.
+    # Workers run longer statements (statement timeout for jobs); the CSV export streams at the client's pace and
+    # sets its own (api/exports/service.py). 0 means no timeout.
+    db_connect_timeout_seconds: float = 3.0
+    db_statement_timeout_ms: int = 4000
+    db_pool_timeout_seconds: float = 2.0
+    db_worker_statement_timeout_ms: int = 120_000
+    db_export_statement_timeout_ms: int = 30 * 60 * 1000
     session_ttl_hours: int = 12
-    login_max_failures: int = 5  # failures before the account locks
-    login_lock_minutes: int = 15
+    # Login throttling (api/auth/throttle.py): per account, failures beyond `login_max_failures` start a backoff
+    # that doubles from `login_backoff_base_seconds` up to `login_backoff_max_seconds`; per client address, at most
+    # `login_address_max_failures` unsuccessful attempts within `login_window_seconds`.
+    login_max_failures: int = 5
+    login_backoff_base_seconds: float = 1.0
+    login_backoff_max_seconds: float = 60.0
+    login_address_max_failures: int = 20
+    login_window_seconds: int = 900
     cookie_secure: bool = False
     static_dir: str = "frontend/dist"
+
+    # The push engine (workers): how often an accepted push is read back, the deadline that overrides every
+    # platform's own (api/platforms.py CONFIRM_DEADLINE; for tests and demos), and how long an action may go
+    # without a heartbeat before the reconciler enqueues it again (worker killed, queue flushed).
+    confirm_check_seconds: float = 60
+    confirm_deadline_seconds: float | None = None
+    action_stale_seconds: float = 60
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:

@@ -22,11 +22,21 @@ def create_owner_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(settings.database_url, **kwargs)
 
 
-def create_app_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
-    """The connection requests and jobs use: the app role, subject to row-level security."""
+def create_app_engine(settings: Settings, *, statement_timeout_ms: int | None = None, **kwargs: Any) -> AsyncEngine:
+    """The connection requests and jobs use: the app role, subject to row-level security.
+
+    Bounded everywhere, so that a database that is down or hung fails fast (answered as 503, api/outages.py):
+    connecting, waiting for a pooled connection, and every statement (requests' timeout unless one is given)."""
+    statement_ms = settings.db_statement_timeout_ms if statement_timeout_ms is None else statement_timeout_ms
+    options: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+        "connect_args": {**timeout_connect_args(settings, statement_ms), **kwargs.pop("connect_args", {})},
+        **kwargs,
+    }
     if settings.app_database_url:
-        return create_async_engine(settings.app_database_url, pool_pre_ping=True, **kwargs)
-    engine = create_async_engine(settings.database_url, pool_pre_ping=True, **kwargs)
+        return create_async_engine(settings.app_database_url, **options)
+    engine = create_async_engine(settings.database_url, **options)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _become_app_role(dbapi_connection: Any, _record: Any) -> None:
@@ -35,6 +45,18 @@ def create_app_engine(settings: Settings, **kwargs: Any) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+def timeout_connect_args(settings: Settings, statement_timeout_ms: int) -> dict[str, Any]:
+    """asyncpg's connect arguments: the connect timeout, PostgreSQL's statement timeout, and a client-side
+    backstop one second later for a server that stops answering altogether (then PostgreSQL cannot cancel)."""
+    args: dict[str, Any] = {
+        "timeout": settings.db_connect_timeout_seconds,
+        "server_settings": {"statement_timeout": str(statement_timeout_ms)},
+    }
+    if statement_timeout_ms > 0:
+        args["command_timeout"] = statement_timeout_ms / 1000 + 1
+    return args
 
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

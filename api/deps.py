@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
+import structlog
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import problems
+from api import problems, queue
 from api.auth import service as auth_service
 from api.config import Settings
 from api.principal import Principal
 
 SESSION_COOKIE = "openclaw_session"
+log = structlog.get_logger("openclaw.deps")
 
 _bearer = HTTPBearer(auto_error=False, description="A session token from /v1/auth/login, or an API key")
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key")
@@ -44,6 +46,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+            await _send_enqueued(request, session)
+
+
+async def _send_enqueued(request: Request, session: AsyncSession) -> None:
+    """After the commit, the jobs the request enqueued go to Redis; if Redis fails now, the outbox cron re-sends
+    them (the request's data and its outbox rows are committed either way)."""
+    if not queue.pending_jobs(session):
+        return
+    try:
+        await queue.send_pending(session, request.app.state.redis)
+    except Exception:
+        log.warning("outbox.send_failed", exc_info=True)
 
 
 # scope="function": commit before the response is sent, so a 2xx always means the data is stored.
@@ -104,3 +118,36 @@ AdminDep = Annotated[Principal, Depends(_require_admin())]
 
 def request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
+
+
+def _declared_query_names(app: Any) -> dict[tuple[str, str], frozenset[str]]:
+    """(method, path template) -> the query parameters the spec declares for it; read once from app.openapi()."""
+    names: dict[tuple[str, str], frozenset[str]] | None = getattr(app.state, "query_names", None)
+    if names is None:
+        names = {
+            (method.upper(), path): frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+            for path, operations in app.openapi().get("paths", {}).items()
+            for method, operation in operations.items()
+        }
+        app.state.query_names = names
+    return names
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """A query parameter the route does not take is a 422, not silently ignored: a CI script whose filter has a
+    typo (`?shopid=`) would otherwise get every row back and never know."""
+    if not request.query_params:
+        return
+    path = getattr(request.scope.get("route"), "path_format", "")
+    known = _declared_query_names(request.app).get((request.method, path)) if path.startswith("/v1/") else None
+    if known is None:
+        return
+    unknown = sorted(set(request.query_params.keys()) - known)
+    if unknown:
+        raise problems.Invalid(
+            f"unknown query parameter(s) {', '.join(unknown)[:200]}; this route takes {', '.join(sorted(known)) or 'none'}",
+            invalid_params=[
+                {"name": f"query.{n}"[:200], "reason": "not a parameter of this route", "type": "extra_forbidden"}
+                for n in unknown[:20]
+            ],
+        )

@@ -1,7 +1,9 @@
-"""ASGI middleware: request ids and access logs, and the request body size limit (413 before the body is read)."""
+"""ASGI middleware: request ids and access logs, the last-resort answer to unhandled errors (500, or 503 for an
+outage), the body-read timeout (408) and the request body size limit (413 before the body is read)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -10,7 +12,7 @@ import structlog
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import problems
+from api import outages, problems
 
 log = structlog.get_logger("openclaw.http")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -51,6 +53,123 @@ class RequestContext:
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
             structlog.contextvars.clear_contextvars()
+
+
+class LastResort:
+    """Answer what nothing else handled, as problem+json with the request id: an outage of PostgreSQL or Redis
+    (api/outages.py) as 503 with Retry-After, anything else as 500 internal_error, logged with its traceback.
+
+    It sits inside RequestContext, so the answer carries X-Request-ID and the log line the request id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            outage = outages.classify(exc)
+            if outage is not None:
+                log.warning("outage", code=outage.code, error=f"{type(exc).__name__}: {exc}"[:500])
+            else:
+                log.error("unhandled_exception", exc_info=exc)
+            if started:
+                # Part of the answer is out (a streamed export): ending it short makes the server drop the
+                # connection, which the client sees as an incomplete body rather than a whole file.
+                return
+            request = Request(scope, receive)
+            if outage is not None:
+                retry = {"Retry-After": str(outages.RETRY_AFTER_SECONDS)}
+                response = problems.problem(
+                    request, 503, outage.code, outage.title_en, outage.title_zh, outage.detail, retry
+                )
+            else:
+                response = problems.problem(
+                    request,
+                    500,
+                    "internal_error",
+                    "Internal server error",
+                    "服务器内部错误",
+                    "an unexpected error occurred; it has been logged with this request id",
+                )
+            await response(scope, receive, send)
+
+
+class BodyReadTimedOut(Exception):
+    """The client stopped sending its body; raised to the app from `receive`, answered 408 below."""
+
+
+class BodyReadTimeout:
+    """A client that sends the headers but not the body, or stalls in it, gets 408 after `seconds` of silence
+    instead of holding a connection and a worker slot forever."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.seconds <= 0:
+            await self.app(scope, receive, send)
+            return
+        body_done = False
+        timed_out = False
+        answered = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_done, timed_out
+            if body_done:  # after the body, receive waits for a disconnect: no limit on that
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.seconds)
+            except TimeoutError:
+                timed_out = True
+                raise BodyReadTimedOut from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal answered
+            # The app answers a body it could not read (FastAPI says 400): that answer is replaced by the 408.
+            if timed_out:
+                await answer()
+                return
+            answered = answered or message["type"] == "http.response.start"
+            await send(message)
+
+        async def answer() -> None:
+            nonlocal answered
+            if answered:
+                return
+            answered = True
+            response = problems.problem(
+                Request(scope),
+                408,
+                "request_timeout",
+                "Request body not received in time",
+                "请求体接收超时",
+                f"no part of the body arrived for {self.seconds:g} seconds",
+                {"Connection": "close"},
+            )
+            await response(scope, receive, send)
+
+        try:
+            await self.app(scope, timed_receive, guarded_send)
+        except BodyReadTimedOut:
+            await answer()
+            return
+        if timed_out:
+            await answer()
 
 
 class BodySizeLimit:

@@ -44,8 +44,46 @@ def _problem_response(description: str) -> dict[str, Any]:
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _problem_response("Not signed in, or the credential is invalid"),
     403: _problem_response("Signed in, but the role or scope does not allow this"),
+    413: _problem_response("The request body is larger than the API accepts"),
     422: _problem_response("The request is malformed or breaks a rule; invalid_params lists the bad fields"),
+    503: _problem_response("The database or Redis is unavailable or too slow; retry after Retry-After seconds"),
 }
+
+
+# What any route that reads a body may answer besides its own: the body could not be read at all.
+BODY_PROBLEMS: dict[str, str] = {
+    "400": "The body is not readable as JSON (e.g. not UTF-8)",
+    "408": "The body did not arrive within the body-read timeout",
+}
+
+
+def declare_body_problems(app: FastAPI) -> None:
+    """Add BODY_PROBLEMS to every operation of the spec that takes a body (and only to those)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if "requestBody" not in operation:
+                        continue
+                    for status, description in BODY_PROBLEMS.items():
+                        operation["responses"].setdefault(status, _spec_problem(description))
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _spec_problem(description: str) -> dict[str, Any]:
+    ref = {"$ref": "#/components/schemas/Problem"}
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": ref}}}
+
+
+def problem_answer(status: int, description: str) -> dict[int | str, dict[str, Any]]:
+    """An extra problem+json answer one route gives, for the spec: `responses=problem_answer(404, "No such task")`."""
+    return {status: _problem_response(description)}
 
 
 class DomainError(Exception):
@@ -172,6 +210,14 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def install(app: FastAPI) -> None:
+    # Imported here: the middleware module answers with this module's problem().
+    from api.middleware import BodyReadTimeout, LastResort
+
+    # Innermost of the middleware (main.py adds the outer ones after this): an unhandled error, or an outage of
+    # PostgreSQL or Redis, is answered inside RequestContext, with the request id; a body that never arrives, 408.
+    app.add_middleware(BodyReadTimeout, seconds=app.state.settings.body_read_timeout_seconds)
+    app.add_middleware(LastResort)
+
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem(request, exc.status, exc.code, exc.title_en, exc.title_zh, exc.detail, exc.headers, **exc.extra)

@@ -18,6 +18,7 @@ from typing import Any
 from arq.connections import ArqRedis
 from sqlalchemy import BigInteger, DateTime, Identity, Index, String, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,10 +47,23 @@ def pending_jobs(session: AsyncSession) -> list[OutboxJob]:
 async def enqueue(
     session: AsyncSession, function: str, job_id: str, *, tenant_id: uuid.UUID | None = None, **kwargs: Any
 ) -> None:
-    """Write the job in the caller's transaction; `send_pending` sends it after commit."""
-    job = OutboxJob(tenant_id=tenant_id, job_id=job_id, function=function, kwargs=kwargs)
-    session.add(job)
-    pending_jobs(session).append(job)
+    """Write the job in the caller's transaction; `send_pending` sends it after commit. A job of a tenant is given
+    `tenant_id` (a string) among its arguments: it runs under that tenant's row-level security."""
+    if tenant_id is not None:
+        kwargs = {"tenant_id": str(tenant_id), **kwargs}
+    # A job id names one job: enqueueing it again (a retried job, two batches' settlements) is a no-op, as arq
+    # treats it, instead of a unique violation that would undo the caller's whole transaction.
+    written = await session.execute(
+        pg_insert(OutboxJob)
+        .values(tenant_id=tenant_id, job_id=job_id, function=function, kwargs=kwargs)
+        .on_conflict_do_nothing(index_elements=["job_id"])
+        .returning(OutboxJob.id)
+    )
+    row_id = written.scalar_one_or_none()
+    if row_id is not None:
+        pending_jobs(session).append(
+            OutboxJob(id=row_id, tenant_id=tenant_id, job_id=job_id, function=function, kwargs=kwargs)
+        )
 
 
 async def _send(redis: ArqRedis, job: OutboxJob) -> None:

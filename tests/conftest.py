@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -51,6 +52,9 @@ def settings(migrated_database: str) -> Settings:
         max_body_bytes=1024 * 1024,
         login_max_failures=5,
         static_dir="-",
+        # Seeding big boards on a shared machine takes longer than a request may; the production timeouts are
+        # tested in tests/test_outages.py.
+        db_statement_timeout_ms=120_000,
     )
 
 
@@ -80,7 +84,7 @@ async def db(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncS
 
 @pytest.fixture
 async def redis() -> AsyncIterator[Redis]:
-    client = Redis.from_url(TEST_REDIS_URL)
+    client = ArqRedis.from_url(TEST_REDIS_URL)
     yield client
     await client.aclose()
 

@@ -15,7 +15,9 @@ from tests.conftest import TEST_DATABASE_URL
 
 def openclaw(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OPENCLAW_DATABASE_URL": TEST_DATABASE_URL}
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workers.cli", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 @pytest.fixture
@@ -56,34 +58,21 @@ def test_duplicate_tenant_is_one_clear_line(tenant: str) -> None:
     assert again.stderr.strip() == f"error: tenant '{tenant}' already exists"
 
 
-def test_seed_demo_is_idempotent_and_fills_the_board(migrated_database: str) -> None:
-    first = openclaw("seed-demo", "--password", "demo-pass-1")
-    second = openclaw("seed-demo", "--password", "demo-pass-2")
+def test_seed_demo_without_a_sandbox_is_one_clear_line_and_writes_nothing(migrated_database: str) -> None:
+    # The whole demo (seeded through the workers) is tested in tests/pushes/test_demo.py with real processes.
+    result = openclaw("seed-demo", "--sandbox", "http://127.0.0.1:9", "--password", "demo-pass-1")
 
-    assert first.returncode == 0, first.stderr
-    assert second.returncode == 0 and "demo-pass-2" in second.stdout
-    counts = asyncio.run(_demo_counts(migrated_database))
-    assert counts["shops"] == 12
-    assert counts["open_groups"] > 300 and counts["handled_groups"] > 0
-    assert counts["traces"] >= counts["events"] > 1000  # every demo event cites a stored trace
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the sandbox at http://127.0.0.1:9") and "openclaw sandbox" in result.stderr
+    assert asyncio.run(_demo_tenant(migrated_database)) is None
 
 
-async def _demo_counts(url: str) -> dict[str, int]:
+async def _demo_tenant(url: str) -> object:
     import asyncpg
     from sqlalchemy.engine import make_url
 
     connection = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
     try:
-        tenant = await connection.fetchval("SELECT id FROM tenants WHERE name = 'Demo Trading Co.'")
-        query = "SELECT count(*) FROM {} WHERE tenant_id = $1"
-        return {
-            "shops": await connection.fetchval(query.format("shops"), tenant),
-            "events": await connection.fetchval(query.format("error_events"), tenant),
-            "traces": await connection.fetchval(query.format("traces"), tenant),
-            "open_groups": await connection.fetchval(query.format("error_groups") + " AND status = 'open'", tenant),
-            "handled_groups": await connection.fetchval(
-                query.format("error_groups") + " AND status = 'handled'", tenant
-            ),
-        }
+        return await connection.fetchval("SELECT id FROM tenants WHERE name = 'Demo Trading Co.'")
     finally:
         await connection.close()

@@ -27,6 +27,22 @@ async def test_missing_and_unknown_fields_are_named(client: httpx.AsyncClient) -
     assert {"email", "password", "pasword"} <= names
 
 
+async def test_a_query_parameter_the_route_does_not_take_is_named_not_ignored(
+    client: httpx.AsyncClient, seed: Seeder
+) -> None:
+    admin = await seed.login(await seed.tenant())
+
+    typo = await client.get("/v1/errors", params={"shopid": "x", "limit": "5"}, headers=admin)
+    right = await client.get("/v1/errors", params={"limit": "5", "severity": "error"}, headers=admin)
+    export = await client.get("/v1/exports/errors.csv", params={"platfrom": "amazon"}, headers=admin)
+
+    assert typo.status_code == 422, typo.text
+    assert [p["name"] for p in typo.json()["invalid_params"]] == ["query.shopid"]
+    assert "limit" in typo.json()["detail"]  # it says what the route takes
+    assert right.status_code == 200
+    assert export.status_code == 422
+
+
 async def test_problems_speak_english_when_asked(client: httpx.AsyncClient) -> None:
     zh = await client.get("/v1/me")
     en = await client.get("/v1/me", headers={"Accept-Language": "en-US,en;q=0.9"})
@@ -103,4 +119,5 @@ async def test_error_types_follow_the_accept_language(client: httpx.AsyncClient,
     by_code = {i["code"]: i for i in en}
     assert by_code["AUTH_EXPIRED"]["title"] == "Authorisation expired"
     assert by_code["MEDIA_QUALITY"]["severity"] == "warning"
+    assert {c for c, i in by_code.items() if i["sla_paused"]} == {"PLATFORM_STATE_DELAYED", "APPROVAL_PENDING"}
     assert {i["code"]: i["title"] for i in zh}["AUTH_EXPIRED"] == "授权已过期"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.auth import service
 from api.auth.schemas import (
@@ -16,16 +16,36 @@ from api.auth.schemas import (
     UserList,
     UserOut,
 )
+from api.auth.throttle import LoginThrottle
 from api.deps import SESSION_COOKIE, AdminDep, PrincipalDep, SessionDep, SettingsDep
-from api.problems import PROBLEM_RESPONSES
+from api.problems import PROBLEM_JSON, PROBLEM_RESPONSES, Problem, problem_answer
 
 router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/auth/login", response_model=TokenOut, operation_id="auth-login")
-async def login(body: LoginIn, response: Response, session: SessionDep, settings: SettingsDep) -> TokenOut:
+@router.post(
+    "/auth/login",
+    response_model=TokenOut,
+    operation_id="auth-login",
+    responses={
+        429: {
+            "model": Problem,
+            "content": {PROBLEM_JSON: {}},
+            "description": "Too many failed logins from this address or for this account; see Retry-After",
+        }
+    },
+)
+async def login(
+    body: LoginIn, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> TokenOut:
     """Sign in with email and password: returns a bearer token and sets the SPA's HTTP-only session cookie."""
-    _, token, expires_at = await service.login(session, settings, body.email, body.password)
+    throttle = LoginThrottle(
+        request.app.state.redis,
+        window_seconds=settings.login_window_seconds,
+        max_failures=settings.login_address_max_failures,
+    )
+    client_host = request.client.host if request.client else None
+    _, token, expires_at = await service.login(session, settings, throttle, client_host, body.email, body.password)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -61,12 +81,21 @@ async def list_api_keys(principal: AdminDep, session: SessionDep) -> ApiKeyList:
     return ApiKeyList(items=[ApiKeyOut.model_validate(k) for k in keys])
 
 
-@router.delete("/api-keys/{key_id}", status_code=204, operation_id="api-keys-delete")
+@router.delete(
+    "/api-keys/{key_id}",
+    status_code=204,
+    operation_id="api-keys-delete",
+    responses=problem_answer(404, "No such API key in this tenant"),
+)
 async def delete_api_key(key_id: uuid.UUID, principal: AdminDep, session: SessionDep) -> None:
     await service.revoke_api_key(session, principal, key_id)
 
 
 @router.get("/users", response_model=UserList, operation_id="users-list")
 async def list_users(principal: PrincipalDep, session: SessionDep) -> UserList:
-    """The tenant's active users (for assigning error groups); every signed-in user and API key may read it."""
-    return UserList(items=[UserOut.model_validate(u) for u in await service.list_users(session, principal)])
+    """The tenant's active users (for assigning error groups). Admins see emails; everyone else, and every API
+    key, sees names and roles only."""
+    users = [UserOut.model_validate(u) for u in await service.list_users(session, principal)]
+    if not principal.is_admin:
+        users = [user.model_copy(update={"email": None}) for user in users]
+    return UserList(items=users)

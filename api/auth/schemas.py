@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from api.principal import SCOPES
+from api.validation import Text
 
 Scope = Literal["errors:read", "errors:write", "exports:read", "catalog:write", "strategies:write"]
 Role = Literal["admin", "operator", "viewer"]
@@ -38,7 +39,7 @@ class MeOut(BaseModel):
 
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(min_length=1)
 
 
@@ -65,7 +66,7 @@ class ApiKeyList(BaseModel):
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
-    email: str
+    email: str | None = Field(description="Shown to admins only; null for everyone else")
     display_name: str
     role: Role
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
+import math
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -18,6 +18,7 @@ from api.audit import service as audit
 from api.auth.models import ApiKey, User, UserSession
 from api.auth.passwords import hash_password, verify_password
 from api.auth.schemas import MeOut
+from api.auth.throttle import LoginThrottle, address_key, exempt
 from api.config import Settings
 from api.db import use_tenant
 from api.principal import ROLE_SCOPES, Principal
@@ -25,20 +26,23 @@ from api.tenants.models import Tenant
 
 SESSION_PREFIX = "ocs_"
 API_KEY_PREFIX = "ock_"
-# Failed logins before each further attempt is slowed down, and the longest slow-down.
-SLOWDOWN_AFTER = 3
-MAX_SLOWDOWN_SECONDS = 4.0
 
 
 class WrongPassword(problems.Unauthorized):
-    keep_writes = True
+    keep_writes = True  # the failure must be counted even though the request fails
 
 
 class AccountLocked(problems.TooManyRequests):
     code = "account_locked"
-    title_en = "Account locked after repeated failed logins"
-    title_zh = "登录失败次数过多，账户已临时锁定"
+    title_en = "Too many failed logins for this account; wait a moment"
+    title_zh = "该账户登录失败次数过多，请稍候再试"
     keep_writes = True
+
+
+class LoginRateLimited(problems.TooManyRequests):
+    code = "login_rate_limited"
+    title_en = "Too many failed logins from this address; wait a moment"
+    title_zh = "该地址登录失败次数过多，请稍候再试"
 
 
 def token_hash(token: str) -> str:
@@ -75,13 +79,32 @@ async def create_user(
 
 
 async def login(
-    session: AsyncSession, settings: Settings, email: str, password: str
+    session: AsyncSession,
+    settings: Settings,
+    throttle: LoginThrottle,
+    client_host: str | None,
+    email: str,
+    password: str,
 ) -> tuple[Principal, str, datetime]:
     """Check a password; returns the principal, a new session token and its expiry.
 
-    Failures are counted per account: after SLOWDOWN_AFTER each attempt waits longer, and after
-    `login_max_failures` the account is locked for `login_lock_minutes` (429 with Retry-After).
+    Throttled by client address and by account together, so that no one can lock someone else out:
+    - per address, at most `login_address_max_failures` unsuccessful attempts within `login_window_seconds`
+      (429 login_rate_limited with Retry-After), checked before any password work;
+    - per account, failures beyond `login_max_failures` start a backoff of `login_backoff_base_seconds` that
+      doubles with each further failure up to `login_backoff_max_seconds`. During it, addresses that failed for
+      this account are refused (429 account_locked with Retry-After), but an address that has not failed for it
+      is still heard, so the real user's correct password gets in while an attacker elsewhere keeps failing.
+      Failures are forgotten after a quiet window.
     """
+    address = address_key(client_host)
+    slot = None
+    if not exempt(client_host):
+        slot, wait = await throttle.take_slot(address)
+        if slot is None:
+            raise LoginRateLimited(
+                "too many failed logins from this address", headers={"Retry-After": str(math.ceil(wait))}
+            )
     email = email.strip().lower()
     found = (await session.execute(text("SELECT user_id, tenant_id FROM auth_find_user(:e)"), {"e": email})).first()
     if found is None:
@@ -91,25 +114,25 @@ async def login(
     await use_tenant(session, tenant_id)
     user = (await session.execute(select(User).where(User.id == user_id).with_for_update())).scalar_one()
     now = _now()
-    if user.locked_until and user.locked_until > now:
-        retry_after = int((user.locked_until - now).total_seconds()) + 1
-        raise AccountLocked(
-            "too many failed logins; the account is locked for a while", headers={"Retry-After": str(retry_after)}
-        )
+    # locked_until is when the account's backoff ends, and so also when its last failure happened (plus the delay).
+    if user.locked_until and user.locked_until < now - timedelta(seconds=settings.login_window_seconds):
+        user.failed_logins = 0
+    if user.locked_until and user.locked_until > now and await throttle.has_failed_for(address, user.id):
+        retry_after = math.ceil((user.locked_until - now).total_seconds())
+        raise AccountLocked("too many failed logins; try again shortly", headers={"Retry-After": str(retry_after)})
     if not user.is_active or not verify_password(user.password_hash, password):
         user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
-            user.failed_logins = 0
-        # keep_writes: the failure must be counted even though the request fails.
-        if user.locked_until and user.locked_until > now:
-            raise AccountLocked(
-                "too many failed logins; the account is locked for a while",
-                headers={"Retry-After": str(settings.login_lock_minutes * 60)},
+        beyond = user.failed_logins - settings.login_max_failures
+        delay = 0.0
+        if beyond > 0:
+            delay = min(
+                settings.login_backoff_max_seconds, settings.login_backoff_base_seconds * 2 ** min(beyond - 1, 30)
             )
-        if user.failed_logins > SLOWDOWN_AFTER:
-            await asyncio.sleep(min(MAX_SLOWDOWN_SECONDS, 0.5 * 2 ** (user.failed_logins - SLOWDOWN_AFTER - 1)))
+        user.locked_until = now + timedelta(seconds=delay)  # a delay of 0 locks nothing but dates the failure
+        await throttle.mark_failed_for(address, user.id)
         raise WrongPassword("wrong email or password")
+    if slot is not None:
+        await throttle.give_back(address, slot)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

@@ -5,6 +5,7 @@ The list, facets, CSV export, bulk actions and stats all use `group_conditions` 
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -12,14 +13,15 @@ from typing import Annotated, Any, Literal
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
-from sqlalchemy import ColumnElement, Uuid, and_, any_, bindparam, func, or_, select, true, union_all
+from sqlalchemy import ColumnElement, String, Uuid, and_, any_, bindparam, func, or_, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors.models import ErrorEvent, ErrorGroup
-from api.errors.taxonomy import ErrorType
+from api.errors.taxonomy import TAXONOMY, ErrorType
 from api.principal import Principal
 from api.timewindow import check_window
+from api.validation import Text, UtcDateTime
 
 SeverityName = Literal["error", "warning"]
 PlatformName = Literal["amazon", "tiktok", "shopee", "lazada"]
@@ -40,12 +42,13 @@ class ErrorFilter(BaseModel):
     platform: list[PlatformName] = Field(default_factory=list)
     shop_id: list[uuid.UUID] = Field(default_factory=list)
     strategy_id: list[uuid.UUID] = Field(default_factory=list)
-    assignee: list[str] = Field(default_factory=list, description="user ids, or 'me'")
+    assignee: list[Text] = Field(default_factory=list, description="user ids, or 'me'")
     status: StatusName = "open"
-    since: datetime | None = Field(default=None, description="last_seen at or after; default 7 days ago")
-    until: datetime | None = Field(default=None, description="last_seen before; default now")
-    q: str | None = Field(default=None, max_length=200, description="SKU, message, platform code or trace id")
+    since: UtcDateTime | None = Field(default=None, description="last_seen at or after; default 7 days ago")
+    until: UtcDateTime | None = Field(default=None, description="last_seen before; default now")
+    q: Text | None = Field(default=None, max_length=200, description="SKU, message, platform code or trace id")
     _search_hits: tuple[uuid.UUID, ...] | None = PrivateAttr(default=None)  # set by with_search_hits
+    _search_types: tuple[str, ...] = PrivateAttr(default=())  # the error types q describes, set with the hits
 
     @model_validator(mode="after")
     def _window(self) -> ErrorFilter:
@@ -67,6 +70,11 @@ class ErrorFilter(BaseModel):
         """The groups `q` matched, once with_search_hits has run it."""
         return self._search_hits
 
+    @property
+    def search_types(self) -> tuple[str, ...]:
+        """The error types `q` describes (their titles or suggestions contain it), once with_search_hits has run."""
+        return self._search_types
+
     def merged_over(self, saved: dict[str, Any]) -> ErrorFilter:
         """This filter's explicitly set fields over a saved view's filters."""
         return ErrorFilter.model_validate({**saved, **self.model_dump(exclude_unset=True)})
@@ -78,11 +86,11 @@ def error_filter_query(
     platform: Annotated[list[PlatformName] | None, Query()] = None,
     shop_id: Annotated[list[uuid.UUID] | None, Query()] = None,
     strategy_id: Annotated[list[uuid.UUID] | None, Query()] = None,
-    assignee: Annotated[list[str] | None, Query(description="user ids, or 'me'")] = None,
+    assignee: Annotated[list[Text] | None, Query(description="user ids, or 'me'")] = None,
     status: Annotated[StatusName | None, Query()] = None,
-    since: Annotated[datetime | None, Query(description="RFC 3339; default 7 days before until")] = None,
-    until: Annotated[datetime | None, Query(description="RFC 3339; default now")] = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    since: Annotated[UtcDateTime | None, Query(description="RFC 3339; default 7 days before until")] = None,
+    until: Annotated[UtcDateTime | None, Query(description="RFC 3339; default now")] = None,
+    q: Annotated[Text | None, Query(max_length=200)] = None,
 ) -> ErrorFilter:
     """Query-string form of ErrorFilter (repeat a parameter for several values). Only given fields count as set,
     so a saved view's values fill the rest."""
@@ -94,6 +102,23 @@ def error_filter_query(
 
 
 _SEARCH_ESCAPE = str.maketrans({"%": r"\%", "_": r"\_", "\\": "\\\\"})
+
+# What people call an error type: its code, titles and suggestions in both languages, lower-cased once.
+_TYPE_TEXTS: dict[str, str] = {
+    kind.value: " ".join((kind.value, info.title_zh, info.title_en, info.suggestion_zh, info.suggestion_en)).casefold()
+    for kind, info in TAXONOMY.items()
+}
+
+
+def error_types_described_by(q: str) -> tuple[str, ...]:
+    """The error types whose code, title or suggestion (zh-CN or English) contains q, any case: 「授权」 or
+    "authoris" names AUTH_EXPIRED and AUTH_SCOPE_MISSING. A Latin term matches from the start of a word ("ice"
+    does not name the price types), and one character names nothing (it would name every type)."""
+    term = q.strip().casefold()
+    if len(term) < 2:
+        return ()
+    pattern = re.compile(r"(?<![0-9a-z])" + re.escape(term))
+    return tuple(kind for kind, text in _TYPE_TEXTS.items() if pattern.search(text))
 
 
 def group_conditions(
@@ -154,12 +179,17 @@ def facet_conditions(f: ErrorFilter) -> dict[str, ColumnElement[bool]]:
 def _search(f: ErrorFilter) -> ColumnElement[bool]:
     if f.search_hits is None:
         raise RuntimeError("the filter's search was not run: pass the filter through with_search_hits first")
-    return ErrorGroup.id == any_(bindparam(None, list(f.search_hits), type_=ARRAY(Uuid)))
+    hits = ErrorGroup.id == any_(bindparam(None, list(f.search_hits), type_=ARRAY(Uuid)))
+    if not f.search_types:
+        return hits
+    # error_type is in the board index as id is: the OR is tested on the index entries, no row is visited for it.
+    return or_(hits, ErrorGroup.error_type == any_(bindparam(None, list(f.search_types), type_=ARRAY(String))))
 
 
 async def with_search_hits(session: AsyncSession, principal: Principal, f: ErrorFilter) -> ErrorFilter:
     """Run the filter's search `q` once and keep the ids of the groups it matches: those whose SKU, platform code
-    or latest message contains q (any case), and those one of whose events cites the trace q.
+    or latest message contains q (any case), and those one of whose events cites the trace q; and the error types
+    whose titles or suggestions contain q (matched in Python against the taxonomy, tested as error_type = ANY).
 
     The text part is the database function error_groups_matching (migration 0009): under row-level security LIKE
     cannot use the trigram index, the function can, and it returns only the transaction's tenant's ids. The board's
@@ -178,6 +208,7 @@ async def with_search_hits(session: AsyncSession, principal: Principal, f: Error
     hits, _ = (await session.execute(select(matching, custom_plans))).one()  # one array: no row per hit
     resolved = f.model_copy()
     resolved._search_hits = tuple(hits)
+    resolved._search_types = error_types_described_by(q)
     return resolved
 
 

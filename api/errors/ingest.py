@@ -29,6 +29,10 @@ from api.errors.taxonomy import info as taxonomy_info
 from api.principal import Principal
 from api.shops.models import Shop
 from api.strategies.models import Strategy
+from api.traces.redaction import redact_text
+
+# The width of the short text columns (error codes, missing field names): a redacted value is clipped to it.
+_SHORT_TEXT = 200
 
 # Clocks drift; an event from further ahead than this is a caller's bug, refused with 422.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -195,10 +199,12 @@ async def _record(
     """Insert the events whose key is new and advance (or create) their groups. Returns {key: (event id, group
     id)} for the inserted events and (group id, regression count) for each group this batch reopened."""
     scopes = {shop_id: f"{tenant_id}\x1f{shop_id}" for shop_id in platforms}
+    codes = {key: redact_text(e.platform_error_code)[:_SHORT_TEXT] for key, e in unique.items()}
     rows = [
         {
             "idempotency_key": key,
-            "group_id": _group_id_hex(scopes[e.shop_id], e.error_type.value, e.platform_error_code, e.sku),
+            # The fingerprint takes the code as stored: a redacted secret does not split its group.
+            "group_id": _group_id_hex(scopes[e.shop_id], e.error_type.value, codes[key], e.sku),
             "occurred_at": e.occurred_at,
             "platform": platforms[e.shop_id],
             "shop_id": e.shop_id,
@@ -210,10 +216,12 @@ async def _record(
             "platform_item_id": e.platform_item_id,
             "error_type": e.error_type.value,
             "severity": e.severity or taxonomy_info(e.error_type).severity.value,
-            "platform_error_code": e.platform_error_code,
-            "platform_error_message": e.platform_error_message,
-            "missing_fields": e.missing_fields,
-            "raw_excerpt": e.raw_excerpt,
+            # Secrets an ERP or a worker sent along are redacted before anything is written (the board, the
+            # events list and the export read these columns).
+            "platform_error_code": codes[key],
+            "platform_error_message": redact_text(e.platform_error_message),
+            "missing_fields": [redact_text(name)[:_SHORT_TEXT] for name in e.missing_fields],
+            "raw_excerpt": redact_text(e.raw_excerpt),
         }
         for key, e in unique.items()
     ]
@@ -244,12 +252,21 @@ async def _first_results(
 
 
 async def record_success(
-    session: AsyncSession, principal: Principal, shop_id: uuid.UUID, sku: str, operation: str, occurred_at: datetime
+    session: AsyncSession,
+    principal: Principal,
+    shop_id: uuid.UUID,
+    sku: str,
+    operation: str,
+    occurred_at: datetime,
+    *,
+    error_types: Sequence[str] | None = None,
 ) -> list[uuid.UUID]:
-    """A later push of the same SKU and operation succeeded: its open groups are handled by the system.
+    """A later push of the same SKU and operation succeeded: its open groups (of `error_types`, when given) are
+    handled by the system.
 
     Only groups whose last failure is older than the success are resolved (a stale success resolves nothing)."""
     g = ErrorGroup
+    only_types = [] if error_types is None else [g.error_type.in_(list(error_types))]
     result = await session.execute(
         update(g)
         .where(
@@ -259,6 +276,7 @@ async def record_success(
             g.operation == operation,
             g.status == "open",
             g.last_seen <= occurred_at,
+            *only_types,
         )
         .values(
             status="handled",

@@ -35,6 +35,7 @@ from api.errors.schemas import (
     LatestEventOut,
 )
 from api.pagination import decode_cursor, encode_cursor, invalid_cursor
+from api.platforms import PLATFORM_LABELS
 from api.principal import Principal
 from api.shops.models import Shop
 from api.strategies.models import Strategy
@@ -253,10 +254,7 @@ async def _labels(session: AsyncSession, principal: Principal, language: str) ->
     labels: dict[tuple[str, str], str] = {
         ("severity", "error"): "Errors" if english else "错误",
         ("severity", "warning"): "Warnings" if english else "警告",
-        ("platform", "amazon"): "Amazon",
-        ("platform", "tiktok"): "TikTok Shop",
-        ("platform", "shopee"): "Shopee",
-        ("platform", "lazada"): "Lazada",
+        **{("platform", platform): label for platform, label in PLATFORM_LABELS.items()},
         ("strategy_id", ""): "No strategy (ERP push)" if english else "无策略（ERP 推送）",
     }
     for code, info in taxonomy.TAXONOMY.items():

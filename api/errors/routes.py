@@ -34,14 +34,18 @@ from api.errors.schemas import (
     ViewOut,
     ViewUpdate,
 )
-from api.pagination import MAX_LIMIT
+from api.pagination import MAX_LIMIT, CursorParam
 from api.principal import Principal
-from api.problems import PROBLEM_RESPONSES, wants_english
+from api.problems import PROBLEM_RESPONSES, problem_answer, wants_english
 
 router = APIRouter(prefix="/v1", tags=["errors"], responses=PROBLEM_RESPONSES)
 
 FilterDep = Annotated[ErrorFilter, Depends(error_filter_query)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+_NO_VIEW = problem_answer(404, "No such saved view visible to the caller (view_id)")
+_NO_GROUP = problem_answer(404, "No such error group in this tenant")
+_WRONG_STATE = problem_answer(409, "The group's status does not allow this, e.g. it is already handled")
 
 
 def _language(request: Request) -> str:
@@ -60,6 +64,7 @@ async def list_error_types(request: Request, _: ErrorsRead) -> ErrorTypeList:
                 title=info.title(language),
                 suggestion=info.suggestion(language),
                 doc_url_template=info.doc_url_template,
+                sla_paused=info.code in taxonomy.SLA_PAUSED,
             )
             for info in taxonomy.TAXONOMY.values()
         ]
@@ -86,7 +91,7 @@ async def record_success(body: SuccessIn, principal: ErrorsWrite, session: Sessi
 # --- board ----------------------------------------------------------------------------------------------------------
 
 
-@router.get("/errors", response_model=ErrorGroupList, operation_id="errors-list")
+@router.get("/errors", response_model=ErrorGroupList, operation_id="errors-list", responses=_NO_VIEW)
 async def list_errors(
     request: Request,
     principal: ErrorsRead,
@@ -95,7 +100,7 @@ async def list_errors(
     view_id: uuid.UUID | None = None,
     sort: SortName = "last_seen",
     limit: Limit = 50,
-    cursor: str | None = None,
+    cursor: CursorParam = None,
 ) -> ErrorGroupList:
     """Error groups, newest first by default; every filter repeatable; the default window is the last 7 days."""
     resolved = await views.resolve_filter(session, principal, f, view_id)
@@ -105,7 +110,7 @@ async def list_errors(
     return ErrorGroupList(items=items, next_cursor=next_cursor)
 
 
-@router.get("/errors/facets", response_model=ErrorFacets, operation_id="errors-facets")
+@router.get("/errors/facets", response_model=ErrorFacets, operation_id="errors-facets", responses=_NO_VIEW)
 async def error_facets(
     request: Request, principal: ErrorsRead, session: SessionDep, f: FilterDep, view_id: uuid.UUID | None = None
 ) -> ErrorFacets:
@@ -113,18 +118,18 @@ async def error_facets(
     return await queries.facets(session, principal, resolved, _language(request))
 
 
-@router.post("/errors/handle", response_model=BulkResult, operation_id="errors-handle-many")
+@router.post("/errors/handle", response_model=BulkResult, operation_id="errors-handle-many", responses=_NO_VIEW)
 async def handle_many(body: BulkHandleIn, principal: ErrorsWrite, session: SessionDep) -> BulkResult:
     """Mark many open groups handled: listed ids, or everything matching a filter."""
     return BulkResult(affected=await service.handle_many(session, principal, body, body.resolution, body.note))
 
 
-@router.put("/errors/assignee", response_model=BulkResult, operation_id="errors-assign-many")
+@router.put("/errors/assignee", response_model=BulkResult, operation_id="errors-assign-many", responses=_NO_VIEW)
 async def assign_many(body: BulkAssignIn, principal: ErrorsWrite, session: SessionDep) -> BulkResult:
     return BulkResult(affected=await service.assign_many(session, principal, body, body.assignee_id))
 
 
-@router.post("/errors/snooze", response_model=BulkResult, operation_id="errors-snooze-many")
+@router.post("/errors/snooze", response_model=BulkResult, operation_id="errors-snooze-many", responses=_NO_VIEW)
 async def snooze_many(body: BulkSnoozeIn, principal: ErrorsWrite, session: SessionDep) -> BulkResult:
     return BulkResult(affected=await service.snooze_many(session, principal, body, body.until, body.events))
 
@@ -135,16 +140,18 @@ async def archive(body: ArchiveIn, principal: ErrorsWrite, session: SessionDep) 
     return BulkResult(affected=await service.archive_handled(session, principal, body.handled_before))
 
 
-@router.get("/errors/{group_id}", response_model=ErrorGroupDetail, operation_id="errors-get")
+@router.get("/errors/{group_id}", response_model=ErrorGroupDetail, operation_id="errors-get", responses=_NO_GROUP)
 async def get_error(
     group_id: uuid.UUID, request: Request, principal: ErrorsRead, session: SessionDep
 ) -> ErrorGroupDetail:
     return await queries.group_detail(session, principal, group_id, _language(request))
 
 
-@router.get("/errors/{group_id}/events", response_model=ErrorEventList, operation_id="errors-events")
+@router.get(
+    "/errors/{group_id}/events", response_model=ErrorEventList, operation_id="errors-events", responses=_NO_GROUP
+)
 async def list_error_events(
-    group_id: uuid.UUID, principal: ErrorsRead, session: SessionDep, limit: Limit = 50, cursor: str | None = None
+    group_id: uuid.UUID, principal: ErrorsRead, session: SessionDep, limit: Limit = 50, cursor: CursorParam = None
 ) -> ErrorEventList:
     items, next_cursor = await queries.list_events(session, principal, group_id, limit=limit, cursor=cursor)
     return ErrorEventList(items=items, next_cursor=next_cursor)
@@ -155,7 +162,12 @@ async def _one(session: AsyncSession, principal: Principal, request: Request, gr
     return await queries.group_detail(session, principal, group_id, _language(request))
 
 
-@router.post("/errors/{group_id}/handle", response_model=ErrorGroupOut, operation_id="errors-handle")
+@router.post(
+    "/errors/{group_id}/handle",
+    response_model=ErrorGroupOut,
+    operation_id="errors-handle",
+    responses=_NO_GROUP | _WRONG_STATE,
+)
 async def handle(
     group_id: uuid.UUID, body: HandleIn, request: Request, principal: ErrorsWrite, session: SessionDep
 ) -> ErrorGroupOut:
@@ -163,13 +175,20 @@ async def handle(
     return await _one(session, principal, request, group_id)
 
 
-@router.post("/errors/{group_id}/reopen", response_model=ErrorGroupOut, operation_id="errors-reopen")
+@router.post(
+    "/errors/{group_id}/reopen",
+    response_model=ErrorGroupOut,
+    operation_id="errors-reopen",
+    responses=_NO_GROUP | _WRONG_STATE,
+)
 async def reopen(group_id: uuid.UUID, request: Request, principal: ErrorsWrite, session: SessionDep) -> ErrorGroupOut:
     await service.reopen(session, principal, group_id)
     return await _one(session, principal, request, group_id)
 
 
-@router.put("/errors/{group_id}/assignee", response_model=ErrorGroupOut, operation_id="errors-assign")
+@router.put(
+    "/errors/{group_id}/assignee", response_model=ErrorGroupOut, operation_id="errors-assign", responses=_NO_GROUP
+)
 async def assign(
     group_id: uuid.UUID, body: AssignIn, request: Request, principal: ErrorsWrite, session: SessionDep
 ) -> ErrorGroupOut:
@@ -177,7 +196,12 @@ async def assign(
     return await _one(session, principal, request, group_id)
 
 
-@router.post("/errors/{group_id}/snooze", response_model=ErrorGroupOut, operation_id="errors-snooze")
+@router.post(
+    "/errors/{group_id}/snooze",
+    response_model=ErrorGroupOut,
+    operation_id="errors-snooze",
+    responses=_NO_GROUP | _WRONG_STATE,
+)
 async def snooze(
     group_id: uuid.UUID, body: SnoozeIn, request: Request, principal: ErrorsWrite, session: SessionDep
 ) -> ErrorGroupOut:
@@ -185,13 +209,17 @@ async def snooze(
     return await _one(session, principal, request, group_id)
 
 
-@router.delete("/errors/{group_id}/snooze", response_model=ErrorGroupOut, operation_id="errors-unsnooze")
+@router.delete(
+    "/errors/{group_id}/snooze", response_model=ErrorGroupOut, operation_id="errors-unsnooze", responses=_NO_GROUP
+)
 async def unsnooze(group_id: uuid.UUID, request: Request, principal: ErrorsWrite, session: SessionDep) -> ErrorGroupOut:
     await service.unsnooze(session, principal, group_id)
     return await _one(session, principal, request, group_id)
 
 
-@router.put("/errors/{group_id}/pinned-note", response_model=ErrorGroupOut, operation_id="errors-pin-note")
+@router.put(
+    "/errors/{group_id}/pinned-note", response_model=ErrorGroupOut, operation_id="errors-pin-note", responses=_NO_GROUP
+)
 async def pin_note(
     group_id: uuid.UUID, body: PinnedNoteIn, request: Request, principal: ErrorsWrite, session: SessionDep
 ) -> ErrorGroupOut:
@@ -212,11 +240,13 @@ async def create_view(body: ViewCreate, principal: ErrorsWrite, session: Session
     return await views.create_view(session, principal, body)
 
 
-@router.patch("/views/{view_id}", response_model=ViewOut, operation_id="views-update")
+@router.patch("/views/{view_id}", response_model=ViewOut, operation_id="views-update", responses=_NO_VIEW)
 async def update_view(view_id: uuid.UUID, body: ViewUpdate, principal: ErrorsWrite, session: SessionDep) -> ViewOut:
     return await views.update_view(session, principal, view_id, body)
 
 
-@router.delete("/views/{view_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="views-delete")
+@router.delete(
+    "/views/{view_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="views-delete", responses=_NO_VIEW
+)
 async def delete_view(view_id: uuid.UUID, principal: ErrorsWrite, session: SessionDep) -> None:
     await views.delete_view(session, principal, view_id)

@@ -4,10 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.errors.filters import ErrorFilter
 from api.errors.taxonomy import ErrorType
+from api.validation import OccurredAt, StrictBool, Text, UtcDateTime
 
 
 class ErrorTypeOut(BaseModel):
@@ -16,6 +17,7 @@ class ErrorTypeOut(BaseModel):
     title: str
     suggestion: str
     doc_url_template: str
+    sla_paused: bool = Field(description="waiting on the platform or a person: left out of the time-to-handle figures")
 
 
 class ErrorTypeList(BaseModel):
@@ -33,28 +35,21 @@ class ErrorEventIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    idempotency_key: str = Field(min_length=1, max_length=200, description="a repeat is a no-op")
-    occurred_at: datetime
+    idempotency_key: Text = Field(min_length=1, max_length=200, description="a repeat is a no-op")
+    occurred_at: OccurredAt = Field(description="RFC 3339 with offset, from 2000-01-01 to now; stored in UTC")
     shop_id: uuid.UUID
     error_type: ErrorType
     severity: Literal["error", "warning"] | None = Field(default=None, description="default: the taxonomy's")
     operation: Operation | None = None
-    sku: str = Field(default="", max_length=200)
-    platform_item_id: str | None = Field(default=None, max_length=64)
+    sku: Text = Field(default="", max_length=200)
+    platform_item_id: Text | None = Field(default=None, max_length=64)
     strategy_id: uuid.UUID | None = None
     task_id: uuid.UUID | None = None
-    trace_id: str | None = Field(default=None, max_length=64)
-    platform_error_code: str = Field(default="", max_length=200)
-    platform_error_message: str = Field(default="", max_length=10_000)
-    missing_fields: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=100)
-    raw_excerpt: str = Field(default="", max_length=20_000)
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _with_offset(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("occurred_at needs a UTC offset")
-        return value
+    trace_id: Text | None = Field(default=None, max_length=64)
+    platform_error_code: Text = Field(default="", max_length=200)
+    platform_error_message: Text = Field(default="", max_length=10_000)
+    missing_fields: list[Annotated[Text, Field(max_length=200)]] = Field(default_factory=list, max_length=100)
+    raw_excerpt: Text = Field(default="", max_length=20_000)
 
 
 MAX_EVENTS_PER_REQUEST = 1000
@@ -83,9 +78,9 @@ class SuccessIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     shop_id: uuid.UUID
-    sku: str = Field(min_length=1, max_length=200)
+    sku: Text = Field(min_length=1, max_length=200)
     operation: Operation
-    occurred_at: datetime
+    occurred_at: OccurredAt
 
 
 # --- board ----------------------------------------------------------------------------------------------------------
@@ -202,7 +197,7 @@ class ErrorGroupDetail(ErrorGroupOut):
 class HandleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     resolution: Resolution
-    note: str = Field(default="", max_length=2000)
+    note: Text = Field(default="", max_length=2000)
 
 
 class Selection(BaseModel):
@@ -235,15 +230,13 @@ class BulkAssignIn(Selection, AssignIn):
 
 class SnoozeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    until: datetime | None = None
+    until: UtcDateTime | None = None
     events: int | None = Field(default=None, ge=1, le=1_000_000, description="wake after this many more events")
 
     @model_validator(mode="after")
     def _one_of(self) -> SnoozeIn:
         if (self.until is None) == (self.events is None):
             raise ValueError("give either until or events")
-        if self.until is not None and self.until.tzinfo is None:
-            raise ValueError("until needs a UTC offset")
         return self
 
 
@@ -253,12 +246,12 @@ class BulkSnoozeIn(Selection, SnoozeIn):
 
 class PinnedNoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: str | None = Field(max_length=2000, description="null removes the pinned note")
+    note: Text | None = Field(max_length=2000, description="null removes the pinned note")
 
 
 class ArchiveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    handled_before: datetime
+    handled_before: UtcDateTime
 
 
 class BulkResult(BaseModel):
@@ -270,18 +263,18 @@ class BulkResult(BaseModel):
 
 class ViewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     filters: ErrorFilter
-    shared: bool = False
-    is_default: bool = Field(default=False, description="the tenant's default view; a default is always shared")
+    shared: StrictBool = False
+    is_default: StrictBool = Field(default=False, description="the tenant's default view; a default is always shared")
 
 
 class ViewUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
     filters: ErrorFilter | None = None
-    shared: bool | None = None
-    is_default: bool | None = None
+    shared: StrictBool | None = None
+    is_default: StrictBool | None = None
 
 
 class ViewOut(BaseModel):

@@ -109,9 +109,11 @@ TAXONOMY: dict[ErrorType, ErrorTypeInfo] = {
             _E,
             "缺少接口权限",
             "Permission missing",
-            "应用缺少该操作所需的权限/角色，或店铺区域不匹配：在开发者后台补充权限后重新授权。",
-            "The app lacks the role or scope for this operation, or the region is wrong: add it in the developer "
-            "console and re-authorise.",
+            "应用缺少该操作所需的权限/角色、店铺区域不匹配，或连接中保存的 App Key/Secret 有误（平台报签名错误）："
+            "在开发者后台核对权限与密钥，更新店铺连接后重新授权。",
+            "The app lacks the role or scope for this operation, the region is wrong, or the app key/secret stored in "
+            "the connection is wrong (the platform reports a bad signature): check them in the developer console, "
+            "update the connection and re-authorise.",
             _DOCS,
         ),
         ErrorTypeInfo(
@@ -216,3 +218,14 @@ def info(error_type: ErrorType | str) -> ErrorTypeInfo:
 
 def doc_url(error_type: ErrorType | str, platform: str, category_id: str = "") -> str:
     return info(error_type).doc_url_template.format(code=str(error_type), platform=platform, category_id=category_id)
+
+
+# Waiting on the platform or on a person, not on the team: the SLA clock is paused for these (they are left out of
+# the time-to-handle figures) and the board shows them as waiting.
+SLA_PAUSED: frozenset[ErrorType] = frozenset({ErrorType.PLATFORM_STATE_DELAYED, ErrorType.APPROVAL_PENDING})
+
+# What a second call may answer differently: the platform was busy, down or answered a body we could not read. A
+# read-back that meets one of these reads again at its next round instead of deciding the push's outcome.
+TRANSIENT: frozenset[ErrorType] = frozenset(
+    {ErrorType.RATE_LIMITED, ErrorType.PLATFORM_UNAVAILABLE, ErrorType.UNKNOWN_PLATFORM_ERROR}
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,8 +54,23 @@ async def resolve_filter(
     """The filter to apply: `f`'s explicitly given fields over the saved view's filters, its search run."""
     if view_id is not None:
         view = await get_view(session, principal, view_id)
-        f = f.merged_over(view.filters)
+        try:
+            f = f.merged_over(view.filters)
+        except ValidationError as exc:  # e.g. the request's since is after the view's until: no window is left
+            raise _unusable_with_view(exc) from exc
     return await with_search_hits(session, principal, f)
+
+
+def _unusable_with_view(exc: ValidationError) -> problems.Invalid:
+    params = [
+        {
+            "name": ".".join(str(part) for part in error["loc"]) or "view_id",
+            "reason": f"with the saved view's filters: {error['msg']}",
+            "type": error["type"],
+        }
+        for error in exc.errors(include_url=False, include_context=False)
+    ]
+    return problems.Invalid("; ".join(p["reason"] for p in params), invalid_params=params)
 
 
 async def _clear_default(session: AsyncSession, principal: Principal) -> None:

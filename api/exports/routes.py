@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from api.deps import ExportsRead, SessionDep
 from api.errors.filters import ErrorFilter, error_filter_query
 from api.exports import service
-from api.problems import PROBLEM_RESPONSES, wants_english
+from api.problems import PROBLEM_RESPONSES, problem_answer, wants_english
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"], responses=PROBLEM_RESPONSES)
 
@@ -26,7 +26,7 @@ _CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     "/errors.csv",
     operation_id="exports-errors-csv",
     response_class=StreamingResponse,
-    responses=_CSV_RESPONSE,
+    responses=_CSV_RESPONSE | problem_answer(404, "No such saved view visible to the caller (view_id)"),
 )
 async def export_errors_csv(
     request: Request,
@@ -41,7 +41,7 @@ async def export_errors_csv(
     language = "en" if wants_english(request) else "zh-CN"
     export = await service.errors_csv(session, principal, f, view_id, level, language)
     return StreamingResponse(
-        export.chunks(request.app.state.sessionmaker),
+        export.chunks(request.app.state.sessionmaker, request.app.state.settings.db_export_statement_timeout_ms),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
     )

@@ -41,7 +41,7 @@ from api.errors.filters import ErrorFilter, group_conditions
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.errors.taxonomy import TAXONOMY
 from api.errors.views import resolve_filter
-from api.exports.csv_safety import neutralised, neutralised_sql
+from api.exports.csv_safety import PART_SEPARATOR, neutralised, neutralised_parts_sql, neutralised_sql
 from api.principal import Principal
 from api.shops.models import Shop
 from api.strategies.models import Strategy
@@ -79,22 +79,29 @@ class CsvExport:
     sql: str
     args: tuple[Any, ...]
 
-    async def chunks(self, factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[bytes]:
+    async def chunks(
+        self, factory: async_sessionmaker[AsyncSession], statement_timeout_ms: int = 0
+    ) -> AsyncIterator[bytes]:
         """The file, in ~64 KiB pieces. Runs in its own session: the request's is closed by then."""
         yield BOM + self.header
         async with factory() as session:
             session.info["tenant_id"] = self.tenant_id
             async with session.begin():
-                connection = await self.prepare(session)
-                async for chunk in _copy_out(connection, self.sql, self.args):
+                connection = await self.prepare(session, statement_timeout_ms)
+                async for chunk in _copy_out(connection, self.sql, self.args, statement_timeout_ms):
                     yield chunk
 
-    async def prepare(self, session: AsyncSession) -> Any:
+    async def prepare(self, session: AsyncSession, statement_timeout_ms: int = 0) -> Any:
         """Set the transaction up for the query and return its asyncpg connection."""
         # Times print in the tenant's zone. JIT spends over a second compiling this wide projection and gains
-        # less than that back, so the export (a long, simple scan) runs without it.
+        # less than that back, so the export (a long, simple scan) runs without it. COPY runs at the pace the
+        # client reads, so it gets its own statement timeout instead of the requests' few seconds (0: none).
         await session.execute(
-            text("SELECT set_config('timezone', :tz, true), set_config('jit', 'off', true)"), {"tz": self.timezone}
+            text(
+                "SELECT set_config('timezone', :tz, true), set_config('jit', 'off', true),"
+                " set_config('statement_timeout', :timeout, true)"
+            ),
+            {"tz": self.timezone, "timeout": str(statement_timeout_ms)},
         )
         raw = await (await session.connection()).get_raw_connection()
         return raw.driver_connection
@@ -233,7 +240,8 @@ def _event_rows(principal: Principal, f: ErrorFilter, now: datetime, language: s
         "platform_item_id": _safe(e.platform_item_id),
         "platform_error_code": _safe(e.platform_error_code),
         "platform_error_message": _safe(e.platform_error_message),
-        "missing_fields": _safe(func.array_to_string(e.missing_fields, ";")),
+        # One cell, many values: each part is neutralised, as apps splitting on the separator would see it.
+        "missing_fields": neutralised_parts_sql(func.array_to_string(e.missing_fields, PART_SEPARATOR)),
         **shared,
     }
     window = [e.tenant_id == principal.tenant_id, e.occurred_at >= since]
@@ -261,8 +269,13 @@ def _compile(statement: ClauseElement) -> tuple[str, tuple[Any, ...]]:
 # --- streaming -----------------------------------------------------------------------------------------------
 
 
-async def _copy_out(connection: Any, sql: str, args: tuple[Any, ...]) -> AsyncIterator[bytes]:
+async def _copy_out(
+    connection: Any, sql: str, args: tuple[Any, ...], statement_timeout_ms: int
+) -> AsyncIterator[bytes]:
     """COPY's output in CHUNK_BYTES pieces, with back-pressure through a small queue."""
+    # asyncpg's client-side timeout (api/db.py) would otherwise end the COPY after the requests' few seconds;
+    # it cannot be switched off per call, so "no timeout" is a week.
+    timeout = statement_timeout_ms / 1000 + 1 if statement_timeout_ms > 0 else 7 * 24 * 3600.0
     queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=QUEUED_CHUNKS)
     pending = bytearray()
 
@@ -272,7 +285,7 @@ async def _copy_out(connection: Any, sql: str, args: tuple[Any, ...]) -> AsyncIt
             await queue.put(bytes(pending))
             pending.clear()
 
-    copy = asyncio.ensure_future(connection.copy_from_query(sql, *args, output=sink, format="csv"))
+    copy = asyncio.ensure_future(connection.copy_from_query(sql, *args, output=sink, format="csv", timeout=timeout))
     try:
         while True:
             getter = asyncio.ensure_future(queue.get())

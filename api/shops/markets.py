@@ -1,14 +1,12 @@
-"""The platforms and markets OpenClaw supports: the one list the API validates shops against."""
+"""The platforms and markets OpenClaw supports, as the API validates shops against them: a view of the one table of
+platform facts (api/platforms.py)."""
 
 from __future__ import annotations
 
-MARKETS: dict[str, tuple[str, ...]] = {
-    "amazon": ("US", "CA", "UK", "DE", "JP"),
-    "tiktok": ("US", "UK", "SEA"),
-    "shopee": ("MY", "TH", "PH", "ID"),
-    "lazada": ("MY", "TH", "PH"),
-}
+from api.platforms import PLATFORMS, market, markets_of
+
+MARKETS: dict[str, tuple[str, ...]] = {platform: markets_of(platform) for platform in PLATFORMS}
 
 
-def is_supported(platform: str, market: str) -> bool:
-    return market in MARKETS.get(platform, ())
+def is_supported(platform: str, market_code: str) -> bool:
+    return market(platform, market_code) is not None

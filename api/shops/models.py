@@ -22,6 +22,10 @@ class Shop(Base):
     name: Mapped[str] = mapped_column(String(200))
     platform: Mapped[str] = mapped_column(String(16))
     market: Mapped[str] = mapped_column(String(8))
+    # The currency its prices are in; from the market (api/platforms.py) unless the shop says otherwise (TikTok SEA).
+    currency: Mapped[str | None] = mapped_column(String(3))
+    # An archived shop keeps its history (errors, events, tasks) but takes no new pushes and leaves the lists.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
@@ -49,6 +53,7 @@ class Connection(Base):
     health: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
     last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = updated_at()
 
 
@@ -62,7 +67,14 @@ class Sku(Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     code: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The ERP's base values, which strategies turn into pushes: {"USD": {"price": "19.99", "sale_price": null}}.
+    base_prices: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    available_quantity: Mapped[int | None]
+    # What a listing_publish strategy publishes: title, category, attributes, images, description, brand.
+    listing_draft: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    base_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = updated_at()
 
 
 class SkuBinding(Base):
@@ -84,5 +96,7 @@ class SkuBinding(Base):
     platform_item_id: Mapped[str | None] = mapped_column(String(64))
     platform_variant_id: Mapped[str | None] = mapped_column(String(64))
     extra: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # "user" (API or SPA) or "sync" (a catalog sync): a sync never overwrites a binding a user set.
+    bound_by: Mapped[str] = mapped_column(String(8), default="user", server_default="user")
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,6 +11,7 @@ from api.errors.taxonomy import ErrorType
 from api.problems import PROBLEM_RESPONSES, wants_english
 from api.stats import service
 from api.stats.schemas import RootCausesOut, SlaOut, Split, TrendOut
+from api.validation import UtcDateTime
 
 router = APIRouter(prefix="/v1/stats", tags=["stats"], responses=PROBLEM_RESPONSES)
 
@@ -48,8 +48,8 @@ async def stats_sla(
     session: SessionDep,
     principal: ErrorsRead,
     f: Dimensions,
-    since: Annotated[datetime | None, Query(description="handled at or after; default 30 days before until")] = None,
-    until: Annotated[datetime | None, Query(description="handled before; default now")] = None,
+    since: Annotated[UtcDateTime | None, Query(description="handled at or after; default 30 days before until")] = None,
+    until: Annotated[UtcDateTime | None, Query(description="handled before; default now")] = None,
 ) -> SlaOut:
     """How many groups were handled in the window and how long handling took (handled_at - first_seen):
     median and 90th percentile, by who handled them and by error type."""

@@ -20,7 +20,7 @@ from api import problems
 from api.auth.models import ApiKey, User
 from api.errors.filters import ErrorFilter, group_conditions
 from api.errors.models import ErrorEvent, ErrorGroup
-from api.errors.taxonomy import TAXONOMY, ErrorType
+from api.errors.taxonomy import SLA_PAUSED, TAXONOMY, ErrorType
 from api.principal import Principal
 from api.stats.schemas import (
     Durations,
@@ -90,7 +90,8 @@ async def sla(
     until: datetime | None,
     now: datetime | None = None,
 ) -> SlaOut:
-    """Handled count, median and p90 of time to handle, by handler and by error type, in one grouped query."""
+    """Handled count, median and p90 of time to handle, by handler and by error type, in one grouped query.
+    Types whose SLA clock is paused (taxonomy.SLA_PAUSED) are not counted."""
     until = until or now or datetime.now(UTC)
     since = since or until - DEFAULT_SLA_WINDOW
     try:
@@ -117,6 +118,7 @@ async def sla(
             *_conditions(principal, f),
             g.status.in_(["handled", "archived"]),
             g.handled_by.is_not(None),
+            g.error_type.not_in([t.value for t in SLA_PAUSED]),  # their clock is paused: waiting is not handling
             g.handled_at >= since,
             g.handled_at < until,
         )

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -25,11 +25,16 @@ class Strategy(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     config: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # Which SKUs it covers: {"skus": [...]} and/or {"prefix": "AMZ-"}; empty = every SKU.
+    sku_filter: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    schedule: Mapped[str | None] = mapped_column(String(100))  # a cron expression, or None: runs on demand only
+    next_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     monitoring_enabled: Mapped[bool] = mapped_column(default=True, server_default="true")
     # e.g. {"max_price_cut_pct": 20, "hold_stock_to_zero": true}
     approval_policy: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     is_active: Mapped[bool] = mapped_column(default=True, server_default="true")
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import CheckConstraint, ForeignKey, String, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.models_base import Base, created_at, updated_at, uuid_pk
+
+DEFAULT_APPROVAL_POLICY: dict[str, Any] = {"max_price_cut_pct": 30, "hold_stock_to_zero": True}
 
 
 class Tenant(Base):
@@ -31,4 +34,10 @@ class TenantSettings(Base):
     retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai", server_default="Asia/Shanghai")
     language: Mapped[str] = mapped_column(String(8), default="zh-CN", server_default="zh-CN")
+    # The approval policy of direct ERP pushes (strategies carry their own).
+    approval_policy: Mapped[dict[str, Any]] = mapped_column(
+        JSONB,
+        default=lambda: dict(DEFAULT_APPROVAL_POLICY),
+        server_default=text("""'{"max_price_cut_pct": 30, "hold_stock_to_zero": true}'::jsonb"""),
+    )
     updated_at: Mapped[datetime] = updated_at()

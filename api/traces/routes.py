@@ -8,6 +8,7 @@ from api.deps import ErrorsRead, SessionDep
 from api.problems import PROBLEM_JSON, PROBLEM_RESPONSES, Problem
 from api.traces import service
 from api.traces.schemas import TraceFilter, TraceList, TraceOut
+from api.validation import Text
 
 router = APIRouter(prefix="/v1/traces", tags=["traces"], responses=PROBLEM_RESPONSES)
 
@@ -25,7 +26,7 @@ async def list_traces(f: Annotated[TraceFilter, Query()], principal: ErrorsRead,
     responses={404: {"model": Problem, "description": "No such trace in this tenant", "content": {PROBLEM_JSON: {}}}},
 )
 async def get_trace(
-    trace_id: Annotated[str, Path(max_length=64)], principal: ErrorsRead, session: SessionDep
+    trace_id: Annotated[Text, Path(max_length=64)], principal: ErrorsRead, session: SessionDep
 ) -> TraceOut:
     """One platform call: every attempt with its redacted request and response, and the error events citing it."""
     return await service.get_trace(session, principal, trace_id)

@@ -8,12 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.pagination import MAX_LIMIT
 from api.timewindow import check_window
+from api.validation import UtcDateTime
 
 PlatformName = Literal["amazon", "tiktok", "shopee", "lazada"]
 OperationName = Literal["price", "stock", "listing", "status", "auth"]
 # ok: a 2xx answer; error: any other answer; transport_error: no answer at all (timeout, refused connection).
 Outcome = Literal["ok", "error", "transport_error"]
 SeverityName = Literal["error", "warning"]
+VerdictName = Literal["ok", "failed", "partial"]
 
 
 class TraceFilter(BaseModel):
@@ -24,8 +26,8 @@ class TraceFilter(BaseModel):
     platform: PlatformName | None = None
     operation: OperationName | None = None
     outcome: Outcome | None = None
-    since: datetime | None = Field(default=None, description="RFC 3339 with offset; default 24 hours before until")
-    until: datetime | None = Field(default=None, description="RFC 3339 with offset; default now")
+    since: UtcDateTime | None = Field(default=None, description="RFC 3339 with offset; default 24 hours before until")
+    until: UtcDateTime | None = Field(default=None, description="RFC 3339 with offset; default now")
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(default=None, max_length=200, description="next_cursor of the previous page")
 
@@ -33,6 +35,18 @@ class TraceFilter(BaseModel):
     def _window(self) -> TraceFilter:
         check_window(self.since, self.until)
         return self
+
+
+class TraceVerdictOut(BaseModel):
+    """What the platform said of the call, read from its response body: an error body under HTTP 200 is a failure."""
+
+    verdict: VerdictName = Field(
+        description="failed: the platform refused the call (or never answered); partial: the call went through but "
+        "the platform refused some of its items; ok: nothing in the answer says anything failed"
+    )
+    code: str | None = Field(default=None, description="The platform's own code for the refusal, verbatim")
+    message: str | None = Field(default=None, description="The platform's own message for the refusal")
+    failed_items: int = Field(default=0, description="Items the platform listed as refused")
 
 
 class _TraceBase(BaseModel):
@@ -57,6 +71,7 @@ class _TraceBase(BaseModel):
     strategy_name: str | None = None
     shop_id: uuid.UUID | None
     shop_name: str | None = None
+    verdict: TraceVerdictOut
 
 
 class TraceSummary(_TraceBase):

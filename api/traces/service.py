@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, and_, or_, select
+from pydantic import BaseModel
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
@@ -20,10 +21,19 @@ from api.shops.models import Shop
 from api.strategies.models import Strategy
 from api.traces.models import Trace
 from api.traces.redaction import redact_headers, redact_text, redact_url, scrub
-from api.traces.schemas import TraceAttemptOut, TraceEventOut, TraceFilter, TraceList, TraceOut, TraceSummary
+from api.traces.schemas import (
+    TraceAttemptOut,
+    TraceEventOut,
+    TraceFilter,
+    TraceList,
+    TraceOut,
+    TraceSummary,
+    TraceVerdictOut,
+)
+from api.traces.verdict import verdict_of
 
 if TYPE_CHECKING:
-    from workers.platforms.base import TraceExchange
+    from api.traces.records import TraceExchange
 
 DEFAULT_WINDOW = timedelta(hours=24)
 
@@ -45,6 +55,13 @@ _SUMMARY_COLUMNS = (
     Trace.strategy_id,
     Trace.shop_id,
 )
+
+
+# The list reads a 2xx answer's body only to tell the platform's verdict; a body longer than this cap (a large
+# read-back, never a refusal) is not worth carrying and reads as "ok", which its status already says.
+_VERDICT_BODY_LIMIT = 64 * 1024
+_NAMED = {"shop_name", "strategy_name", "verdict"}
+_Out = TypeVar("_Out", bound=BaseModel)
 
 
 def readable(principal: Principal) -> Select[Trace]:
@@ -128,6 +145,19 @@ async def record_exchanges(
 # Reading
 
 
+def _out(model: type[_Out], trace: Trace, shop: str | None, strategy: str | None, response_body: str) -> _Out:
+    verdict = verdict_of(trace.platform, trace.response_status, trace.transport_error, response_body)
+    fields = {name: getattr(trace, name) for name in model.model_fields if name not in _NAMED}
+    return model.model_validate(
+        {
+            **fields,
+            "shop_name": shop,
+            "strategy_name": strategy,
+            "verdict": TraceVerdictOut.model_validate(verdict, from_attributes=True),
+        }
+    )
+
+
 def _with_names(statement: Select[Trace]) -> Select[Trace, str | None, str | None]:
     return (
         statement.add_columns(Shop.name, Strategy.name)
@@ -159,8 +189,7 @@ async def get_trace(session: AsyncSession, principal: Principal, trace_id: str) 
     return TraceOut(
         trace_id=trace_id,
         attempts=[
-            TraceAttemptOut.model_validate(trace).model_copy(update={"shop_name": shop, "strategy_name": strategy})
-            for trace, shop, strategy in attempts
+            _out(TraceAttemptOut, trace, shop, strategy, trace.response_body) for trace, shop, strategy in attempts
         ],
         events=[TraceEventOut.model_validate(event) for event in events],
     )
@@ -203,17 +232,16 @@ async def list_traces(
             Trace.started_at <= after_started_at,
             or_(Trace.started_at < after_started_at, and_(Trace.started_at == after_started_at, Trace.id < after_id)),
         )
+    verdict_body = case((Trace.outcome == "ok", func.left(Trace.response_body, _VERDICT_BODY_LIMIT)), else_="")
     paged = (
         _with_names(statement)
+        .add_columns(verdict_body)
         .options(load_only(*_SUMMARY_COLUMNS, raiseload=True))
         .order_by(Trace.started_at.desc(), Trace.id.desc())
         .limit(f.limit + 1)
     )
     rows = (await session.execute(paged)).all()
     page = rows[: f.limit]
-    items = [
-        TraceSummary.model_validate(trace).model_copy(update={"shop_name": shop, "strategy_name": strategy})
-        for trace, shop, strategy in page
-    ]
+    items = [_out(TraceSummary, trace, shop, strategy, body) for trace, shop, strategy, body in page]
     next_cursor = encode_cursor([page[-1][0].started_at.isoformat(), page[-1][0].id]) if len(rows) > f.limit else None
     return TraceList(items=items, next_cursor=next_cursor)

@@ -4,7 +4,8 @@ import type { Locator, Page } from "@playwright/test";
 
 import { expect, logIn, screenshot, test } from "./fixtures";
 
-// The error board on the demo tenant that `openclaw seed-demo` fills with realistic platform errors and traces.
+// The error board on the demo tenant: `openclaw seed-demo` starts its strategies and the worker fills the board by
+// pushing to the sandbox (global-setup waits until it has settled), so every row is a real platform answer.
 const demoAdmin = { email: process.env.E2E_DEMO_ADMIN_EMAIL!, password: process.env.E2E_DEMO_ADMIN_PASSWORD! };
 const demoViewer = { email: process.env.E2E_DEMO_VIEWER_EMAIL!, password: process.env.E2E_DEMO_VIEWER_PASSWORD! };
 
@@ -132,22 +133,29 @@ test("the board switches tabs and filters by error type, platform and shop, stra
 
   // Strategy (the options are the strategies seen in the current rows).
   const strategy = await firstOptionOf(page, page.getByRole("combobox", { name: "策略" }));
-  expect(strategy).toMatch(/Mega sale pricing|Stock sync|New listings/);
+  expect(strategy).toMatch(/Everyday pricing|Mega sale pricing|Stock sync|New listings|Flash sale/);
   await expect(page).toHaveURL(/[?&]strategy_id=[0-9a-f-]{36}/);
   await totalWhen(page, (n) => n > 0 && n < openErrors);
 
-  // Time range: today only.
+  // Time range: today only. The workers produced every group today; a day before it holds none.
   await page.goto("/");
   await settled(page);
   await page.getByTestId("filter-range").first().click();
   await page.locator(".ant-picker-presets").getByText("今天").click();
   const today = new Date();
-  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
+  const ymd = (d: Date) =>
+    `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  const day = ymd(today);
   await expect(page).toHaveURL(new RegExp(`since=${day}&until=${day}`));
-  const todays = await totalWhen(page, (n) => n < openErrors);
+  const todays = await totalWhen(page, (n) => n === openErrors);
   for (const text of await rows(page).allInnerTexts()) expect(text).toContain(day);
+  const yesterday = ymd(new Date(today.getTime() - 24 * 3600 * 1000));
+  await page.goto(`/?since=${yesterday}&until=${yesterday}`);
+  await expectTotal(page, 0);
+  await expect(page.getByText("当前筛选下没有错误")).toBeVisible();
 
   // A shared link opens the same board.
+  await page.goto(`/?since=${day}&until=${day}`);
   const link = page.url();
   await page.goto("/");
   await page.goto(link);
@@ -156,6 +164,9 @@ test("the board switches tabs and filters by error type, platform and shop, stra
 
 test("a row opens from the keyboard into a linkable drawer with its trace, and Esc closes it", async ({ page }) => {
   await openBoard(page);
+  // An Amazon gift card whose sale price the platform refused: its trace is the listing PATCH and Amazon's answer.
+  await page.goto("/?platform=amazon&q=SANDBOX_PROMO_PRICE_NOT_ALLOWED");
+  await totalWhen(page, (n) => n > 0);
   const first = rows(page).first();
   const sku = (await first.locator("td").nth(1).innerText()).trim();
   await first.focus();
@@ -167,14 +178,21 @@ test("a row opens from the keyboard into a linkable drawer with its trace, and E
   await expect(drawer.getByText("处理建议")).toBeVisible();
   const trace = drawer.getByTestId("trace-panel");
   await expect(trace).toBeVisible();
-  // Request and response side by side, JSON pretty-printed.
+  // Request and response side by side, JSON pretty-printed: the price patch sent, the sandbox's refusal.
   const request = trace.getByTestId("trace-request-body");
-  await expect(request).toContainText(`"sku": "${sku}"`);
-  expect(await request.innerText()).toContain('\n  "price": {');
-  await expect(trace.getByTestId("trace-response-body")).toContainText('"message":');
+  await expect(request).toContainText('"productType": "GIFT_CARD"');
+  expect(await request.innerText()).toContain('\n  "patches": [');
+  await expect(request).toContainText('"path": "/attributes/purchasable_offer"');
+  const response = trace.getByTestId("trace-response-body");
+  await expect(response).toContainText('"status": "INVALID"');
+  await expect(response).toContainText('"code": "SANDBOX_PROMO_PRICE_NOT_ALLOWED"');
+  await expect(response).toContainText('"message":');
   await expect(drawer.getByTestId("seller-centre-link")).toHaveAttribute("href", /^https:\/\/(seller|sellercentral|sellercenter|banhang)/);
   await expect(drawer.getByTestId("activity")).toContainText("发生");
-  await expect(drawer).toContainText("随 workers 版本上线");
+  // The push it came from: its task and strategy, and the strategy's config since that run.
+  await expect(drawer.getByTestId("drawer-task-link")).toHaveAttribute("href", /^\/tasks\/[0-9a-f-]{36}$/);
+  await expect(drawer.getByTestId("drawer-strategy-link")).toHaveAttribute("href", /^\/strategies\?strategy=[0-9a-f-]{36}$/);
+  await expect(drawer.getByTestId("snapshot-diff")).toBeVisible();
   await screenshot(page, "31-board-drawer");
 
   // The URL is the drawer: reloading it opens the same row.

@@ -1,4 +1,4 @@
-import { expect, type Page, test as base } from "@playwright/test";
+import { expect, type Locator, type Page, test as base } from "@playwright/test";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -45,6 +45,13 @@ export async function logIn(page: Page, account: Account): Promise<void> {
   await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true, animations: "disabled" });
+/** `fullPage: false` keeps to the viewport: a drawer or dialog over a long page. */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage, animations: "disabled" });
+}
+
+/** Picks an option of an antd Select by its visible text (the dropdown's items; its listbox options are virtual). */
+export async function choose(page: Page, select: Locator, option: string | RegExp): Promise<void> {
+  await select.click();
+  await page.locator(".ant-select-dropdown:visible .ant-select-item-option", { hasText: option }).first().click();
 }

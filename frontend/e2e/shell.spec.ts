@@ -8,6 +8,7 @@ const SCREENS = [
   { path: "/strategies", zh: "策略", en: "Strategies", name: "strategies" },
   { path: "/approvals", zh: "审批", en: "Approvals", name: "approvals" },
   { path: "/connections", zh: "店铺连接", en: "Connections", name: "connections" },
+  { path: "/catalog", zh: "商品目录", en: "Catalog", name: "catalog" },
   { path: "/alerts", zh: "告警", en: "Alerts", name: "alerts" },
   { path: "/sla", zh: "SLA 统计", en: "SLA statistics", name: "sla" },
   { path: "/audit", zh: "审计日志", en: "Audit log", name: "audit" },
@@ -16,7 +17,7 @@ const SCREENS = [
 ];
 
 // Screens with their own stories (and data) in other spec files; the rest still show the honest placeholder.
-const LIVE_SCREENS = new Set(["board", "traces", "sla", "audit", "api-keys", "settings"]);
+const LIVE_SCREENS = new Set(["board", "traces", "tasks", "approvals", "catalog", "sla", "audit", "api-keys", "settings"]);
 
 test("a visitor is sent to the login page, signs in, and lands on the error board", async ({ page }) => {
   await page.goto("/api-keys");

@@ -155,6 +155,8 @@ async def test_bad_paging_and_windows_are_422_problems(client: httpx.AsyncClient
         {"cursor": encode_cursor(["yesterday", 1])},
         {"since": "2026-11-25T00:00:00Z", "until": "2026-11-24T00:00:00Z"},
         {"actor_kind": "robot"},
+        {"action": "Shop Update"},  # not an action name: it could never match
+        {"action": ""},
     ]
     for params in cases:
         response = await client.get(URL, params=params, headers=admin)

@@ -47,23 +47,6 @@ async def test_wrong_password_is_a_401_problem(client: httpx.AsyncClient, seed: 
     assert unknown.status_code == 401 and unknown.json()["detail"] == response.json()["detail"]
 
 
-async def test_repeated_failures_lock_the_account_even_for_the_right_password(
-    client: httpx.AsyncClient, seed: Seeder
-) -> None:
-    email = await seed.user(await seed.tenant())
-    statuses = []
-    for _ in range(5):  # login_max_failures in the test settings
-        response = await client.post("/v1/auth/login", json={"email": email, "password": "nope"})
-        statuses.append(response.status_code)
-
-    locked = await client.post("/v1/auth/login", json={"email": email, "password": "correct horse"})
-
-    assert statuses == [401, 401, 401, 401, 429]
-    assert locked.status_code == 429
-    assert locked.json()["code"] == "account_locked"
-    assert int(locked.headers["retry-after"]) > 60
-
-
 async def test_logout_revokes_the_session(client: httpx.AsyncClient, seed: Seeder) -> None:
     headers = await seed.login(await seed.tenant())
 
@@ -79,16 +62,3 @@ async def test_no_credentials_and_forged_tokens_are_refused(client: httpx.AsyncC
     forged = {"Authorization": "Bearer ocs_not-a-real-session"}
     assert (await client.get("/v1/me", headers=forged)).status_code == 401
     assert (await client.get("/v1/me", headers={"Authorization": "Bearer ock_12345678_x"})).status_code == 401
-
-
-async def test_users_of_the_tenant_are_listed_for_assignment(client: httpx.AsyncClient, seed: Seeder) -> None:
-    tenant_id = await seed.tenant()
-    viewer = await seed.login(tenant_id, "viewer")
-    operator_email = await seed.user(tenant_id, "operator")
-    await seed.user(await seed.tenant(), "admin")  # another tenant's user
-
-    users = (await client.get("/v1/users", headers=viewer)).json()["items"]
-
-    assert len(users) == 2 and operator_email in {u["email"] for u in users}
-    assert {u["role"] for u in users} == {"viewer", "operator"}
-    assert "password_hash" not in users[0]

@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from workers.platforms.base import RefreshLock
-from workers.platforms.limits import RedisRateLimiter, RefreshLockTimeout, redis_refresh_lock
+from workers.platforms.limits import RedisRateLimiter, RefreshLockTimeout, ShopSlots, redis_refresh_lock
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -167,3 +167,32 @@ async def test_a_waiting_holder_gets_the_lock_when_the_first_releases(
     await asyncio.gather(first, holder("b", lock_b, 0))
 
     assert order == ["a in", "a out", "b in", "b out"]
+
+
+async def test_a_shop_has_at_most_its_slots_across_workers_and_a_left_slot_is_free_again(
+    redis: Redis, second_redis: Redis, prefix: str
+) -> None:
+    one, other = ShopSlots(redis, slots=2, prefix=prefix), ShopSlots(second_redis, slots=2, prefix=prefix)
+    async with (
+        one.hold("shop-a") as first,
+        other.hold("shop-a") as second,
+        one.hold("shop-a") as third,
+        other.hold("shop-b") as elsewhere,
+    ):
+        assert (first, second, third, elsewhere) == (True, True, False, True)
+    async with other.hold("shop-a") as again:
+        assert again
+
+
+async def test_a_killed_holders_slot_expires_while_a_live_holder_keeps_its_own(redis: Redis, prefix: str) -> None:
+    slots = ShopSlots(redis, slots=1, ttl=0.6, prefix=prefix)
+    # A worker killed mid-job: its slot is taken and never given back or renewed.
+    await redis.zadd(prefix + "shop", {"killed-worker": time.time()})
+    async with slots.hold("shop") as while_it_lives:
+        assert not while_it_lives
+    await asyncio.sleep(0.8)
+    async with slots.hold("shop") as after_expiry:
+        assert after_expiry
+        await asyncio.sleep(1.0)  # longer than the ttl: renewed meanwhile
+        async with slots.hold("shop") as meanwhile:
+            assert not meanwhile, await redis.zrange(prefix + "shop", 0, -1, withscores=True)

@@ -15,10 +15,10 @@ import pytest
 import uvicorn
 
 from api.errors.taxonomy import ErrorType
+from sandbox import create_app
+from sandbox.app import Sandbox
+from sandbox.scenario import parse_scenario
 from workers.platforms.base import ItemResult, ListingStatus
-from workers.platforms.sandbox import create_app
-from workers.platforms.sandbox.app import Sandbox
-from workers.platforms.sandbox.scenario import parse_scenario
 
 AMAZON_APP = {"client_id": "amzn1.application-oa2-client.test", "client_secret": "test-client-secret"}
 

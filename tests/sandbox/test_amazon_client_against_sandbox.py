@@ -11,6 +11,7 @@ import httpx
 from api.errors.taxonomy import ErrorType, Severity
 from tests.sandbox.conftest import AMAZON_APP, RunningSandbox, no_sleep, types
 from workers.platforms.base import (
+    ClientDeps,
     Connection,
     ListingDraft,
     ListingImage,
@@ -43,7 +44,7 @@ def client_for(
         auth_base_url=f"{sandbox.url}/lwa",
     )
     retry = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01)
-    return get_client(connection, http=http, recorder=ListTraceRecorder(), retry=retry, sleep=no_sleep)
+    return get_client(connection, ClientDeps(http=http, recorder=ListTraceRecorder(), retry=retry, sleep=no_sleep))
 
 
 async def test_a_price_pushed_to_a_clean_shop_is_accepted_and_confirmed_by_the_read_back(
@@ -87,7 +88,7 @@ async def test_a_wrong_client_secret_is_auth_expired_when_a_refresh_is_needed(
     client = client_for(sandbox, http, shop="amz-jp", client_secret="rotated-away")
     [result] = await client.update_prices([PriceUpdate(ListingRef("JP-1"), Decimal("1400"), "JPY")])
     assert types(result) == [ErrorType.AUTH_EXPIRED]
-    assert "invalid_client" in result.errors[0].platform_message
+    assert result.errors[0].platform_code == "invalid_client"  # the LWA endpoint's own code, verbatim
 
 
 async def test_a_missing_role_is_auth_scope_missing(sandbox: RunningSandbox, http: httpx.AsyncClient) -> None:

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 import httpx
 
+from sandbox.amazon import RATES
+from sandbox.faults import TokenBucket
 from tests.sandbox.conftest import AMAZON_APP, RunningSandbox
-from workers.platforms.sandbox.amazon import RATES
-from workers.platforms.sandbox.faults import TokenBucket
 
 US = "ATVPDKIKX0DER"
 TOKEN = "Atza|test-access-us"

@@ -21,6 +21,7 @@ from tests.sandbox.test_lazada_emulator import (
     lazada_scenario,
 )
 from workers.platforms.base import (
+    ClientDeps,
     Connection,
     ListingDraft,
     ListingImage,
@@ -68,7 +69,9 @@ def client_for(
             stored.append(tokens)
 
     retry = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01)
-    return get_client(connection, http=http, recorder=ListTraceRecorder(), retry=retry, sleep=no_sleep, on_tokens=keep)
+    return get_client(
+        connection, ClientDeps(http=http, recorder=ListTraceRecorder(), retry=retry, sleep=no_sleep, on_tokens=keep)
+    )
 
 
 def tea(sku: str = "MY-TEA-001") -> ListingRef:

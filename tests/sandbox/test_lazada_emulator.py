@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.faults import TokenBucket
+from sandbox.lazada import RATES
+from sandbox.lazada_wire import signature
 from tests.sandbox.conftest import RunningSandbox
-from workers.platforms.lazada_wire import sign
-from workers.platforms.sandbox.faults import TokenBucket
-from workers.platforms.sandbox.lazada import RATES
-from workers.platforms.sandbox.lazada_wire import signature
+from workers.platforms.lazada.wire import sign
 
 LAZADA_APP = {"app_key": "100999", "app_secret": "test-lazada-app-secret"}
 MY_ACCESS, MY_REFRESH = "test-lazada-access-my", "test-lazada-refresh-my"

@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sandbox import ScenarioError, create_app, load_scenario
+from sandbox.state import SandboxState, StateFileError
 from tests.sandbox.conftest import RunningSandbox, scenario_data
 from tests.sandbox.test_amazon_emulator import patch, price_patch
-from workers.platforms.sandbox import ScenarioError, create_app, load_scenario
-from workers.platforms.sandbox.state import SandboxState, StateFileError
 
 
 def write(tmp_path: Path, data: object) -> Path:
@@ -64,8 +64,8 @@ def test_the_default_scenario_has_twelve_shops_over_four_platforms_and_6000_skus
 
 
 def test_the_shipped_file_is_what_the_generator_writes() -> None:
-    from workers.platforms.sandbox.default_scenario import build
-    from workers.platforms.sandbox.scenario import DEFAULT_SCENARIO
+    from sandbox.default_scenario import build
+    from sandbox.scenario import DEFAULT_SCENARIO
 
     assert json.loads(DEFAULT_SCENARIO.read_text(encoding="utf-8")) == build()
 

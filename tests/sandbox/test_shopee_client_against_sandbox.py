@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
+from sandbox.shopee_catalog import attribute_id
 from tests.sandbox.conftest import RunningSandbox, no_sleep, types
 from tests.sandbox.test_shopee_emulator import (
     MY_ACCESS,
@@ -25,8 +26,8 @@ from tests.sandbox.test_shopee_emulator import (
     shopee_sandbox,
     signed,
 )
-from workers.platforms import shopee
 from workers.platforms.base import (
+    ClientDeps,
     Connection,
     ListingDraft,
     ListingImage,
@@ -39,7 +40,7 @@ from workers.platforms.base import (
     TokenSet,
     local_refresh_lock,
 )
-from workers.platforms.sandbox.shopee_catalog import attribute_id
+from workers.platforms.shopee import client as shopee
 
 __all__ = ["shopee_sandbox"]  # the fixture, re-exported for pytest
 
@@ -86,13 +87,14 @@ def client_for(
     values.update(overrides)
     return shopee.Client(
         Connection(**values),
-        http=http,
-        recorder=ListTraceRecorder(),
-        limiter=None,
-        refresh_lock=local_refresh_lock,
-        on_tokens=store,
-        retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01),
-        sleep=no_sleep,
+        ClientDeps(
+            http=http,
+            recorder=ListTraceRecorder(),
+            refresh_lock=local_refresh_lock,
+            on_tokens=store,
+            retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01),
+            sleep=no_sleep,
+        ),
     )
 
 
@@ -363,5 +365,5 @@ async def test_a_wrong_partner_key_is_refused_as_a_wrong_sign_and_kept_raw(
 ) -> None:
     credentials = {"partner_id": PARTNER_ID, "partner_key": "rotated-away", "shop_id": MY_SHOP_ID}
     [result] = await client_for(shopee_sandbox, http, credentials=credentials).update_prices([price(MUG, "30")])
-    assert types(result) == [ErrorType.UNKNOWN_PLATFORM_ERROR]
+    assert types(result) == [ErrorType.AUTH_SCOPE_MISSING]  # the app's own credentials: no token refresh fixes it
     assert (result.errors[0].platform_code, result.errors[0].platform_message) == ("error_sign", "Wrong sign.")

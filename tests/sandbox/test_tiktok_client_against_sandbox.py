@@ -28,6 +28,7 @@ from tests.sandbox.test_tiktok_emulator import (
     tiktok,
 )
 from workers.platforms.base import (
+    ClientDeps,
     Connection,
     ListingDraft,
     ListingImage,
@@ -42,7 +43,7 @@ from workers.platforms.base import (
     TokenSet,
     get_client,
 )
-from workers.platforms.tiktok import Client as TikTokClient
+from workers.platforms.tiktok.client import Client as TikTokClient
 
 __all__ = ["tiktok"]  # the sandbox fixture, shared with the emulator tests
 
@@ -81,7 +82,9 @@ def client_for(
             stored.append(tokens)
 
     retry = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01)
-    return get_client(connection, http=http, recorder=ListTraceRecorder(), retry=retry, sleep=no_sleep, on_tokens=keep)
+    return get_client(
+        connection, ClientDeps(http=http, recorder=ListTraceRecorder(), retry=retry, sleep=no_sleep, on_tokens=keep)
+    )
 
 
 def images(size: str = "1200x1200", count: int = 5) -> list[ListingImage]:

@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.faults import TokenBucket
+from sandbox.tiktok import RATES, canonical_sign
 from tests.sandbox.conftest import RunningSandbox
-from workers.platforms.sandbox.faults import TokenBucket
-from workers.platforms.sandbox.tiktok import RATES, canonical_sign
 
 TIKTOK_APP = {"app_key": "tts-test-app", "app_secret": "tts-test-secret"}
 US_TOKEN, US_REFRESH, US_CIPHER = "TTP_test-access-us", "TTP_test-refresh-us", "ROW_test_us"

@@ -98,5 +98,5 @@ async def test_shop_changes_are_audited(client: httpx.AsyncClient, seed: Seeder,
     )
 
     assert [e.action for e in entries] == ["shop.create", "shop.update"]
-    assert entries[1].before == {"name": "A", "platform": "amazon", "market": "JP"}
+    assert entries[1].before == {"name": "A", "platform": "amazon", "market": "JP", "currency": "JPY"}
     assert entries[1].after["name"] == "B" and entries[1].actor_kind == "user"

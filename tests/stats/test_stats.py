@@ -108,6 +108,10 @@ async def test_sla_gives_median_and_p90_time_to_handle_by_handler_and_by_error_t
     long_ago = datetime.now(UTC) - timedelta(days=40)
     await board.group(shop, status="handled", handled_by=user, handled_at=long_ago, first_seen=long_ago)
     await board.group(shop, first_seen=handled_at)
+    # Waiting on the platform or a person: their SLA clock is paused, so however long they took, they do not count.
+    for paused in ("PLATFORM_STATE_DELAYED", "APPROVAL_PENDING"):
+        await board.group(shop, error_type=paused, severity="warning", status="handled", handled_by=user,
+                          handled_at=handled_at, first_seen=handled_at - timedelta(days=3))  # fmt: skip
 
     body = (await client.get("/v1/stats/sla", headers=key)).json()
 
@@ -131,6 +135,7 @@ async def test_sla_gives_median_and_p90_time_to_handle_by_handler_and_by_error_t
     types = {row["error_type"]: row for row in body["by_error_type"]}
     assert types[price] == {"error_type": price, "handled": 3, "median_seconds": 600.0, "p90_seconds": 3000.0}
     assert types[mapping] == {"error_type": mapping, "handled": 2, "median_seconds": 75.0, "p90_seconds": 111.0}
+    assert set(types) == {price, mapping}
 
 
 async def test_sla_window_is_checked(client: httpx.AsyncClient, seed: Seeder) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.conftest import Seeder
@@ -44,3 +46,44 @@ async def test_settings_are_per_tenant(client: httpx.AsyncClient, seed: Seeder) 
     await client.put("/v1/settings", json={"timezone": "Asia/Bangkok"}, headers=admin_a)
 
     assert (await client.get("/v1/settings", headers=admin_b)).json()["timezone"] == "Asia/Shanghai"
+
+
+async def test_zones_python_loads_but_postgresql_refuses_are_422_and_a_real_zone_still_exports(
+    client: httpx.AsyncClient, seed: Seeder
+) -> None:
+    tenant_id = await seed.tenant()
+    admin = await seed.login(tenant_id)
+    key = await seed.api_key(tenant_id, ["exports:read"])
+
+    for zone in ("right/UTC", "posix/Asia/Shanghai", "localtime", "Factory", "posixrules"):
+        response = await client.put("/v1/settings", json={"timezone": zone}, headers=admin)
+        assert response.status_code == 422, zone
+        assert response.json()["invalid_params"][0]["name"] == "timezone"
+    accepted = await client.put("/v1/settings", json={"timezone": "Etc/GMT-8"}, headers=admin)
+    export = await client.get("/v1/exports/errors.csv", headers=key)
+
+    assert accepted.status_code == 200
+    assert (await client.get("/v1/settings", headers=admin)).json()["timezone"] == "Etc/GMT-8"
+    assert export.status_code == 200 and export.text.startswith("\ufeffgroup_id,")
+
+
+async def test_a_zone_stored_before_zones_were_checked_falls_back_to_utc_instead_of_breaking_the_export(
+    client: httpx.AsyncClient, seed: Seeder, sessions: Any
+) -> None:
+    from sqlalchemy import update
+
+    from api.db import use_tenant
+    from api.tenants.models import TenantSettings
+
+    tenant_id = await seed.tenant()
+    key = await seed.api_key(tenant_id, ["exports:read", "errors:read"])
+    async with sessions() as session:
+        await use_tenant(session, tenant_id)
+        await session.execute(update(TenantSettings).values(timezone="right/UTC"))
+        await session.commit()
+
+    export = await client.get("/v1/exports/errors.csv", headers=key)
+    trend = await client.get("/v1/stats/trend", headers=key)
+
+    assert export.status_code == 200 and export.text.startswith("\ufeffgroup_id,")
+    assert trend.status_code == 200 and trend.json()["timezone"] == "UTC"

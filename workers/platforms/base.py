@@ -1,7 +1,8 @@
 """The contract between workers and the four platform clients, and the plumbing they share.
 
-Platform modules receive a `Connection`, an injected `httpx.AsyncClient`, a `TraceRecorder`, a `RateLimiter` and a
-`RefreshLock`; they import no database and no settings, and return only the types below.
+Each platform package (`workers/platforms/<platform>/client.py`) defines `Client(connection, deps)`: a `Connection`
+and the `ClientDeps` (the shared `httpx.AsyncClient`, a `TraceRecorder`, a `RateLimiter`, a `RefreshLock`, ...);
+clients import no database and no settings, and return only the types below.
 """
 
 from __future__ import annotations
@@ -17,32 +18,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from enum import StrEnum
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import httpx
 
 from api.errors.taxonomy import ErrorType, Severity, doc_url
 from api.errors.taxonomy import info as taxonomy_info
+
+# Platform, Operation and TraceExchange live where the API may import them too; re-exported so clients keep
+# importing them from here.
+from api.platforms import Platform as Platform
+from api.traces.records import Operation as Operation
+from api.traces.records import TraceExchange as TraceExchange
 from api.traces.redaction import redact_headers, redact_text, redact_url, scrub
-
-
-class Platform(StrEnum):
-    amazon = "amazon"
-    tiktok = "tiktok"
-    shopee = "shopee"
-    lazada = "lazada"
-
-
-class Operation(StrEnum):
-    """What a call does; rate-limit buckets and traces are keyed by it."""
-
-    price = "price"
-    stock = "stock"
-    listing = "listing"
-    status = "status"
-    auth = "auth"
-
 
 # -----------------------------------------------------------------------------------------------------------
 # Inputs
@@ -136,6 +124,34 @@ class ListingStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class ListingState:
+    """What a read-back found of a listing on the platform's side: the platform's own status word (TikTok
+    `FAILED`, Shopee `BANNED`, Lazada `rejected`, Amazon's summary statuses) and the reasons it gives for it (audit
+    failure reasons, violation details, QC reject reasons, listing issues), each as received."""
+
+    status: str | None
+    reasons: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CallOutcome:
+    """One platform call after retries (and at most one token refresh), as the clients read it: its trace, our
+    errors, and what came back."""
+
+    trace_id: str | None
+    errors: list[PlatformError]
+    data: dict[str, Any] = field(default_factory=dict)  # the decoded JSON body; {} when there was none
+    status: int | None = None  # None when no answer came back, or the token refresh failed first
+    body: bytes = b""  # the raw body, for platforms that parse it themselves
+    tokens: TokenSet | None = None  # the new pair a token call returned
+
+    @property
+    def blocking(self) -> list[PlatformError]:
+        """The errors that stop the call (warnings ride along on a success)."""
+        return [e for e in self.errors if e.severity is Severity.error]
+
+
+@dataclass(frozen=True, slots=True)
 class TokenSet:
     access_token: str
     refresh_token: str | None
@@ -190,27 +206,6 @@ class PlatformClient(Protocol):
     async def get_listing_status(self, refs: Sequence[ListingRef]) -> list[ListingStatus]: ...
 
     async def refresh_access_token(self) -> TokenSet: ...
-
-
-@dataclass(frozen=True, slots=True)
-class TraceExchange:
-    """One platform HTTP exchange, already redacted."""
-
-    trace_id: str
-    platform: Platform
-    shop_id: str
-    operation: Operation
-    method: str
-    url: str
-    request_headers: dict[str, str]
-    request_body: str
-    started_at: datetime
-    duration_ms: int
-    response_status: int | None = None  # None when the transport failed
-    response_headers: dict[str, str] = field(default_factory=dict)
-    response_body: str = ""
-    transport_error: str | None = None
-    attempt: int = 1
 
 
 class TraceRecorder(Protocol):
@@ -288,6 +283,61 @@ def make_error(
         doc_url=url or doc_url(error_type, platform.value, category_id),
         raw=dict(raw or {}),
     )
+
+
+# A refusal of one item inside an accepted batch means what the call was for: a price that did not take effect in
+# a price call, a stock that did not sync in a stock call. Only these types (and the unknown) depend on it; a
+# mapping, authorisation, limit or compliance failure means the same in every call.
+OPERATION_FAILURES: dict[Operation, ErrorType] = {
+    Operation.price: ErrorType.PRICE_NOT_EFFECTIVE,
+    Operation.stock: ErrorType.INVENTORY_SYNC_FAILED,
+}
+OPERATION_DEPENDENT_TYPES = frozenset(
+    {ErrorType.PRICE_NOT_EFFECTIVE, ErrorType.INVENTORY_SYNC_FAILED, ErrorType.UNKNOWN_PLATFORM_ERROR}
+)
+
+
+def per_item_type(error_type: ErrorType, operation: Operation | None) -> ErrorType:
+    """The type of a per-item failure inside an accepted batch, read with the operation of the call."""
+    if operation in OPERATION_FAILURES and error_type in OPERATION_DEPENDENT_TYPES:
+        return OPERATION_FAILURES[operation]
+    if operation is Operation.listing and error_type is ErrorType.UNKNOWN_PLATFORM_ERROR:
+        return ErrorType.LISTING_REJECTED
+    return error_type
+
+
+# Refusals a gateway answers by status before the API reads the request, often in HTML or with no body at all:
+# their meaning does not depend on the body.
+GATEWAY_STATUSES: dict[int, tuple[ErrorType, str]] = {
+    413: (ErrorType.PLATFORM_LIMIT_EXCEEDED, "request too large: the gateway refused the body before the API read it"),
+    # We sent a content type the gateway does not take: a defect of the integration, not of the seller's data.
+    415: (ErrorType.UNKNOWN_PLATFORM_ERROR, "unsupported media type: the gateway refused the request's content type"),
+    429: (ErrorType.RATE_LIMITED, "too many requests"),
+    500: (ErrorType.PLATFORM_UNAVAILABLE, "internal server error"),
+    502: (ErrorType.PLATFORM_UNAVAILABLE, "bad gateway"),
+    503: (ErrorType.PLATFORM_UNAVAILABLE, "service unavailable"),
+    504: (ErrorType.PLATFORM_UNAVAILABLE, "gateway timeout"),
+}
+
+
+def gateway_refusal(platform: Platform, status: int, body: bytes) -> PlatformError | None:
+    """The error of a status the gateway answers whatever the body says (None for other statuses)."""
+    known = GATEWAY_STATUSES.get(status)
+    if known is None and status >= 500:
+        known = (ErrorType.PLATFORM_UNAVAILABLE, f"HTTP {status} from the platform")
+    if known is None:
+        return None
+    error_type, message = known
+    raw = {"status": status, "body": body.decode("utf-8", "replace")}
+    return make_error(error_type, platform, f"HTTP_{status}", message, raw=raw)
+
+
+def retyped(error: PlatformError, error_type: ErrorType, platform: Platform, category_id: str = "") -> PlatformError:
+    """The same platform error read as another type: its link follows the type; code, message, raw and severity
+    stay."""
+    if error.error_type is error_type:
+        return error
+    return replace(error, error_type=error_type, doc_url=doc_url(error_type, platform.value, category_id))
 
 
 def fail_all(skus: Sequence[str], errors: list[PlatformError], trace_id: str | None) -> list[ItemResult]:
@@ -495,33 +545,40 @@ def unparseable(platform: Platform, status: int, body: bytes) -> PlatformError:
 # The factory
 
 
-def get_client(
-    connection: Connection,
-    *,
-    http: httpx.AsyncClient,
-    recorder: TraceRecorder,
-    limiter: RateLimiter | None = None,
-    refresh_lock: RefreshLock | None = None,
-    on_tokens: TokenSink | None = None,
-    retry: RetryPolicy | None = None,
-    sleep: Sleep = asyncio.sleep,
-    token_source: TokenSource | None = None,
-) -> PlatformClient:
-    """Build the client for a stored connection. `on_tokens` is awaited with every new token pair *before* the
-    new access token is used, so the caller stores it (Shopee refresh tokens work once). `token_source` reads the
-    stored pair again, so a client holding the refresh lock can see that another process already refreshed."""
-    extra: dict[str, Any] = {"token_source": token_source} if token_source is not None else {}
-    # Imported by name: the platform modules import this one. Each defines `Client` with this signature.
-    module = importlib.import_module(f"workers.platforms.{connection.platform.value}")
-    client: PlatformClient = module.Client(
-        connection,
-        http=http,
-        recorder=recorder,
-        limiter=limiter,
-        refresh_lock=refresh_lock or local_refresh_lock,
-        on_tokens=on_tokens,
-        retry=retry,
-        sleep=sleep,
-        **extra,
+@dataclass(frozen=True, slots=True)
+class ClientDeps:
+    """What every platform client is built with besides its connection: shared by all the clients of a process.
+
+    `on_tokens` is awaited with every new token pair *before* the new access token is used, so the caller stores
+    it (Shopee refresh tokens work once). `token_source` reads the stored pair again, so a client holding the
+    refresh lock can see that another process already refreshed."""
+
+    http: httpx.AsyncClient
+    recorder: TraceRecorder
+    limiter: RateLimiter = NoRateLimit()  # noqa: RUF009 (stateless: one shared instance is right)
+    refresh_lock: RefreshLock = local_refresh_lock
+    on_tokens: TokenSink | None = None
+    token_source: TokenSource | None = None
+    retry: RetryPolicy = RetryPolicy()
+    sleep: Sleep = asyncio.sleep
+
+
+def platform_http(platform: Platform, connection: Connection, deps: ClientDeps) -> PlatformHttp:
+    """The sending half of a client, from its dependencies."""
+    return PlatformHttp(
+        platform=platform,
+        connection=connection,
+        http=deps.http,
+        recorder=deps.recorder,
+        limiter=deps.limiter,
+        retry=deps.retry,
+        sleep=deps.sleep,
     )
+
+
+def get_client(connection: Connection, deps: ClientDeps) -> PlatformClient:
+    """Build the client for a stored connection: `workers.platforms.<platform>.client.Client(connection, deps)`."""
+    # Imported by name: the platform packages import this module.
+    module = importlib.import_module(f"workers.platforms.{connection.platform.value}.client")
+    client: PlatformClient = module.Client(connection, deps)
     return client

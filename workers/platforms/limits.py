@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 
@@ -123,3 +125,58 @@ def redis_refresh_lock(
                 await lock.release()
 
     return hold
+
+
+# A counting semaphore per key, as a sorted set of holders scored by when they took their slot: holders older than
+# `ttl` (a worker killed mid-job) drop out by themselves. One atomic script, like the bucket.
+#
+# KEYS[1] = semaphore key; ARGV[1] = now (s), ARGV[2] = ttl (s), ARGV[3] = slots, ARGV[4] = this holder's id
+# returns 1 when the slot is taken, 0 when all are held
+_SLOT = """
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.ceil(ttl * 1000))
+return 1
+"""
+
+
+class ShopSlots:
+    """At most `slots` push jobs per shop at once across every worker. A job beyond them would only sleep on the
+    shop's rate limit while holding a worker slot that another shop's job could use. A holder renews its slot
+    every ttl/3 seconds, so a killed worker's slots free themselves after `ttl`."""
+
+    def __init__(self, redis: Redis, slots: int, ttl: float = 30, prefix: str = "openclaw:shop-slots:") -> None:
+        self.redis = redis
+        self.slots = slots
+        self.ttl = ttl
+        self.prefix = prefix
+        self._script = redis.register_script(_SLOT)
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[bool]:
+        """Yields whether the slot was taken; a taken slot is given back on exit."""
+        holder, name = uuid.uuid4().hex, self.prefix + key
+        taken = bool(await self._script(keys=[name], args=[repr(time.time()), self.ttl, self.slots, holder]))
+        if not taken:
+            yield False
+            return
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(self.ttl / 3)
+                with suppress(Exception):
+                    await self.redis.zadd(name, {holder: time.time()}, xx=True)
+                    await self.redis.pexpire(name, math.ceil(self.ttl * 1000))
+
+        renewing = asyncio.create_task(renew())
+        try:
+            yield True
+        finally:
+            renewing.cancel()
+            with suppress(Exception):
+                await self.redis.zrem(name, holder)

@@ -3,6 +3,7 @@
 import {
   ApiOutlined,
   AlertOutlined,
+  AppstoreOutlined,
   AuditOutlined,
   BarChartOutlined,
   BugOutlined,
@@ -26,6 +27,8 @@ export interface Screen {
   group: NavGroup;
   icon: ReactNode;
   page: LazyExoticComponent<ComponentType>;
+  /** A route parameter under the path that opens one item on the same page, e.g. ":traceId". */
+  detail?: string;
   adminOnly?: boolean;
 }
 
@@ -45,6 +48,7 @@ export const SCREENS: Screen[] = [
     group: "monitor",
     icon: createElement(FileSearchOutlined),
     page: lazy(() => import("../features/traces/TracesPage")),
+    detail: ":traceId",
   },
   {
     path: "tasks",
@@ -52,6 +56,7 @@ export const SCREENS: Screen[] = [
     group: "automation",
     icon: createElement(ScheduleOutlined),
     page: lazy(() => import("../features/tasks/TasksPage")),
+    detail: ":taskId",
   },
   {
     path: "strategies",
@@ -73,6 +78,13 @@ export const SCREENS: Screen[] = [
     group: "config",
     icon: createElement(ApiOutlined),
     page: lazy(() => import("../features/connections/ConnectionsPage")),
+  },
+  {
+    path: "catalog",
+    label: "nav.catalog",
+    group: "config",
+    icon: createElement(AppstoreOutlined),
+    page: lazy(() => import("../features/catalog/CatalogPage")),
   },
   {
     path: "alerts",

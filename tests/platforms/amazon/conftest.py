@@ -13,10 +13,12 @@ import httpx
 import pytest
 import respx
 
-from workers.platforms.amazon import Client
+from workers.platforms.amazon.client import Client
 from workers.platforms.base import (
+    ClientDeps,
     Connection,
     ListTraceRecorder,
+    NoRateLimit,
     Platform,
     RateLimiter,
     RetryPolicy,
@@ -121,13 +123,15 @@ def harness(http: httpx.AsyncClient) -> Harness:
     ) -> Client:
         return Client(
             conn or connection(),
-            http=http,
-            recorder=recorder,
-            limiter=limiter,
-            refresh_lock=local_refresh_lock,
-            on_tokens=on_tokens,
-            retry=retry or RetryPolicy(max_attempts=3, base_delay=0.5, max_delay=20.0, budget_seconds=60.0),
-            sleep=sleeps,
+            ClientDeps(
+                http=http,
+                recorder=recorder,
+                limiter=limiter or NoRateLimit(),
+                refresh_lock=local_refresh_lock,
+                on_tokens=on_tokens,
+                retry=retry or RetryPolicy(max_attempts=3, base_delay=0.5, max_delay=20.0, budget_seconds=60.0),
+                sleep=sleeps,
+            ),
         )
 
     return Harness(recorder=recorder, sleeps=sleeps, stored=stored, make=make)

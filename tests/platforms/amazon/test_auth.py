@@ -12,8 +12,16 @@ import respx
 
 from api.errors.taxonomy import ErrorType
 from tests.platforms.amazon.conftest import LWA, NA, OLD_ACCESS, Harness, answer, connection, new_token
-from workers.platforms.amazon import AmazonAuthError
-from workers.platforms.base import ListingRef, PlatformClient, PriceUpdate, StockUpdate, TokenRefreshError, get_client
+from workers.platforms.amazon.client import AmazonAuthError
+from workers.platforms.base import (
+    ClientDeps,
+    ListingRef,
+    PlatformClient,
+    PriceUpdate,
+    StockUpdate,
+    TokenRefreshError,
+    get_client,
+)
 
 FRESH = "Atza|fresh-access-token-0002"
 
@@ -174,7 +182,7 @@ async def test_a_just_refreshed_token_refused_as_expired_is_not_refreshed_again(
 async def test_the_client_satisfies_the_platform_contract_through_the_factory(
     http: httpx.AsyncClient, harness: Harness
 ) -> None:
-    client = get_client(connection(), http=http, recorder=harness.recorder)
+    client = get_client(connection(), ClientDeps(http=http, recorder=harness.recorder))
 
     assert isinstance(client, PlatformClient)
     assert client.platform.value == "amazon"

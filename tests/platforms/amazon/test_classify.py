@@ -9,8 +9,7 @@ import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
 from tests.platforms.amazon.conftest import fixture_bytes
-from workers.platforms.amazon import classify
-from workers.platforms.amazon_mapping import token_rejected
+from workers.platforms.amazon.codes import classify, token_rejected
 
 
 @pytest.mark.parametrize("name", ["submission-accepted.json", "lwa-token.json"])
@@ -30,8 +29,8 @@ def test_clean_successes_have_no_errors(name: str) -> None:
         (429, "errors-429-quota-exceeded.json", ErrorType.RATE_LIMITED, "QuotaExceeded"),
         (500, "errors-500-internal-failure.json", ErrorType.PLATFORM_UNAVAILABLE, "InternalFailure"),
         (503, "errors-503-service-unavailable.json", ErrorType.PLATFORM_UNAVAILABLE, "ServiceUnavailable"),
-        (400, "lwa-invalid-grant.json", ErrorType.AUTH_EXPIRED, "LWA"),
-        (401, "lwa-invalid-client.json", ErrorType.AUTH_EXPIRED, "LWA"),
+        (400, "lwa-invalid-grant.json", ErrorType.AUTH_EXPIRED, "invalid_grant"),
+        (401, "lwa-invalid-client.json", ErrorType.AUTH_EXPIRED, "invalid_client"),
     ],
 )
 def test_http_errors_map_by_code_then_status(status: int, name: str, error_type: ErrorType, code: str) -> None:

@@ -204,15 +204,15 @@ async def test_read_back_reports_this_marketplaces_price_stock_status_and_issues
     assert status.price == Decimal("100.00")
     assert status.quantity == 100
     assert status.updated_at == datetime(2021, 3, 1, tzinfo=UTC)
-    codes = {e.platform_code: e.error_type for e in status.errors}
-    assert codes == {
-        "90220": ErrorType.CATEGORY_COMPLIANCE_FAILED,
-        "18027": ErrorType.LISTING_REJECTED,
-        "99300": ErrorType.LISTING_REJECTED,
-        "18155": ErrorType.PRICE_NOT_EFFECTIVE,
-        "18742": ErrorType.LISTING_REJECTED,
-    }
-    assert "category=LUGGAGE" in next(e.doc_url for e in status.errors if e.platform_code == "90220")
+    # Every ERROR issue of this marketplace rejects (suppresses) the live listing: LISTING_REJECTED, its code,
+    # message and attribute names verbatim.
+    assert [(e.platform_code, e.error_type) for e in status.errors] == [
+        (code, ErrorType.LISTING_REJECTED) for code in ("90220", "18027", "99300", "18155", "18742")
+    ]
+    missing = status.errors[0]
+    assert missing.platform_message == "'size' is required but not supplied."
+    assert missing.missing_fields == ("size",)
+    assert missing.raw["sku"] == "GM-ZDPI-9B4E"
 
 
 async def test_read_back_in_canada_sees_the_canadian_offer_and_only_its_issues(

@@ -31,7 +31,7 @@ from tests.platforms.amazon.conftest import (
     new_token,
     sku_of,
 )
-from workers.platforms.amazon import listing_path, lwa_refresh_form, sp_api_headers
+from workers.platforms.amazon.wire import listing_path, lwa_refresh_form, sp_api_headers
 from workers.platforms.base import ListingRef, PriceUpdate, StockUpdate
 
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from workers.platforms.base import (
+    ClientDeps,
     Connection,
     ListTraceRecorder,
     Platform,
@@ -20,7 +21,7 @@ from workers.platforms.base import (
     TokenSet,
     local_refresh_lock,
 )
-from workers.platforms.lazada import Client
+from workers.platforms.lazada.client import Client
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "platforms" / "lazada"
 API = "https://api.lazada.com.my/rest"
@@ -74,13 +75,14 @@ class Harness:
     def client(self, conn: Connection | None = None, retry: RetryPolicy | None = None) -> Client:
         return Client(
             conn or connection(),
-            http=self.http,
-            recorder=self.recorder,
-            limiter=None,
-            refresh_lock=local_refresh_lock,
-            on_tokens=self.on_tokens,
-            retry=retry or RetryPolicy(max_attempts=3, base_delay=0.1, max_delay=5.0, budget_seconds=30.0),
-            sleep=self.sleep,
+            ClientDeps(
+                http=self.http,
+                recorder=self.recorder,
+                refresh_lock=local_refresh_lock,
+                on_tokens=self.on_tokens,
+                retry=retry or RetryPolicy(max_attempts=3, base_delay=0.1, max_delay=5.0, budget_seconds=30.0),
+                sleep=self.sleep,
+            ),
         )
 
 

@@ -7,7 +7,7 @@ import pytest
 from api.errors.taxonomy import ErrorType, Severity
 from tests.platforms.lazada.helpers import body
 from workers.platforms.base import Operation
-from workers.platforms.lazada import classify
+from workers.platforms.lazada.codes import classify
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import respx
 from api.errors.taxonomy import ErrorType
 from tests.platforms.lazada.helpers import API, Harness, body, connection, form
 from workers.platforms.base import (
+    ClientDeps,
     ListingRef,
     Platform,
     PlatformClient,
@@ -260,7 +261,7 @@ def test_an_unsupported_market_is_refused_at_construction(harness: Harness) -> N
 
 
 async def test_the_shared_factory_builds_the_lazada_client(harness: Harness) -> None:
-    client = get_client(connection(), http=harness.http, recorder=harness.recorder)
+    client = get_client(connection(), ClientDeps(http=harness.http, recorder=harness.recorder))
 
     assert isinstance(client, PlatformClient)
     assert client.platform is Platform.lazada

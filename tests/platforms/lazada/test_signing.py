@@ -9,7 +9,7 @@ import respx
 
 from tests.platforms.lazada.helpers import API, APP_SECRET, Harness, body, form
 from workers.platforms.base import ListingRef, PriceUpdate
-from workers.platforms.lazada_wire import sign
+from workers.platforms.lazada.wire import sign
 
 
 def test_signature_matches_lazadas_published_worked_example() -> None:

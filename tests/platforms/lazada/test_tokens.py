@@ -23,8 +23,8 @@ from tests.platforms.lazada.helpers import (
     recording,
 )
 from workers.platforms.base import ListingRef, PriceUpdate, StockUpdate
-from workers.platforms.lazada import AuthFailed
-from workers.platforms.lazada_wire import sign
+from workers.platforms.lazada.client import AuthFailed
+from workers.platforms.lazada.wire import sign
 
 NEW_ACCESS = "50000601c30atpedfgu3LVvik87IxNEWACCESSTOKENceb156fPunYZ43GBg"
 NEW_REFRESH = "500016000300bwa2WteaQyNEWREFRESHTOKEN18356663CfcDTYpWoi"

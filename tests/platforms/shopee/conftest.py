@@ -11,8 +11,16 @@ from typing import Any
 import httpx
 import pytest
 
-from workers.platforms import shopee
-from workers.platforms.base import Connection, ListTraceRecorder, Platform, RetryPolicy, TokenSet, local_refresh_lock
+from workers.platforms.base import (
+    ClientDeps,
+    Connection,
+    ListTraceRecorder,
+    Platform,
+    RetryPolicy,
+    TokenSet,
+    local_refresh_lock,
+)
+from workers.platforms.shopee import client as shopee
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "platforms" / "shopee"
 HOST = "https://partner.shopeemobile.com"
@@ -105,14 +113,13 @@ def make_client(
         options: dict[str, Any] = {
             "http": http,
             "recorder": recorder,
-            "limiter": None,
             "refresh_lock": local_refresh_lock,
             "on_tokens": store,
             "retry": RetryPolicy(max_attempts=3, base_delay=0.1, max_delay=5, budget_seconds=30),
             "sleep": sleep,
-            "clock": lambda: NOW,
         }
+        clock = overrides.pop("clock", lambda: NOW)
         options.update(overrides)
-        return shopee.Client(connection or make_connection(), **options)
+        return shopee.Client(connection or make_connection(), ClientDeps(**options), clock=clock)
 
     return build

@@ -7,8 +7,7 @@ import pytest
 from api.errors.taxonomy import ErrorType, Severity
 from tests.platforms.shopee.conftest import body
 from workers.platforms.base import Operation
-from workers.platforms.shopee import classify
-from workers.platforms.shopee_codes import ERROR_TYPES, normalise_code
+from workers.platforms.shopee.codes import ERROR_TYPES, classify, normalise_code
 
 E = ErrorType
 
@@ -31,7 +30,7 @@ E = ErrorType
         ("error_system_busy.json", E.RATE_LIMITED, "error_system_busy"),
         ("error_ads_rate_limit.json", E.RATE_LIMITED, "rate_limit.exceed_shop_api"),
         ("error_server.json", E.PLATFORM_UNAVAILABLE, "error_server"),
-        ("error_param_prefixed.json", E.UNKNOWN_PLATFORM_ERROR, "error_param"),
+        ("error_param_prefixed.json", E.SKU_MAPPING_FAILED, "error_param"),  # "invalid field ItemId"
     ],
 )
 def test_each_documented_error_body_maps_to_its_error_type(fixture: str, error_type: ErrorType, code: str) -> None:
@@ -80,7 +79,7 @@ def test_codes_are_normalised_by_their_module_prefix(raw: str, normalised: str) 
             E.CATEGORY_COMPLIANCE_FAILED,
         ),
         ("error_busi", "The merchant/shop has multi warehouse, please input location id", E.INVENTORY_SYNC_FAILED),
-        ("error_sign", "Wrong sign.", E.UNKNOWN_PLATFORM_ERROR),
+        ("error_sign", "Wrong sign.", E.AUTH_SCOPE_MISSING),
         ("error_cannt_edit_stock_in_promotion", "", E.INVENTORY_SYNC_FAILED),
         ("error_invalid_category", "Invalid category ID 123", E.CATEGORY_COMPLIANCE_FAILED),
         ("error_check_luc_fail", "Listing violates upload rules", E.LISTING_REJECTED),

@@ -142,6 +142,7 @@ async def test_image_urls_must_be_uploaded_first_and_unknown_fields_are_refused(
 async def test_status_reads_item_and_model_prices_stock_and_problems(make_client: ClientFactory) -> None:
     base_info = respx.get(url("get_item_base_info")).respond(200, content=body("get_item_base_info.json"))
     model_list = respx.get(url("get_model_list")).respond(200, content=body("get_model_list.json"))
+    violations = respx.get(url("get_item_violation_info")).respond(200, content=body("get_item_violation_info.json"))
     refs = [
         ListingRef("TS-001", "1000"),
         ListingRef("HD-L", "2000", "2002"),
@@ -165,13 +166,32 @@ async def test_status_reads_item_and_model_prices_stock_and_problems(make_client
     assert tshirt.updated_at == datetime.fromtimestamp(1730000000, UTC)
     assert (large.price, large.sale_price, large.quantity) == (Decimal("99.0"), None, 0)
     assert medium.quantity == 12
-    assert mug.status == "BANNED" and mug.errors[0].error_type is E.LISTING_REJECTED
+    assert mug.status == "BANNED"
+    [banned] = mug.errors  # the reason Shopee gives, read from get_item_violation_info
+    assert (banned.error_type, banned.platform_code) == (E.LISTING_REJECTED, "BANNED")
+    assert banned.platform_message == "Prohibited Listing: License Reason (Upload license)"
+    assert query_of(violations.calls.last.request)["item_id_list"] == ["3000"]  # only the banned item
     assert not gone.found and gone.errors[0].error_type is E.SKU_MAPPING_FAILED
     assert not xl.found and xl.errors[0].platform_code == "MODEL_NOT_FOUND"
     assert not unbound.found and unbound.errors[0].platform_code == "BINDING_INVALID"
     assert query_of(base_info.calls.last.request)["item_id_list"] == ["1000,2000,3000,4000"]
     assert base_info.call_count == 1
     assert model_list.call_count == 1 and query_of(model_list.calls.last.request)["item_id"] == ["2000"]
+
+
+@respx.mock
+async def test_a_banned_item_whose_violation_details_cannot_be_read_is_still_rejected(
+    make_client: ClientFactory,
+) -> None:
+    respx.get(url("get_item_base_info")).respond(200, content=body("get_item_base_info.json"))
+    respx.get(url("get_item_violation_info")).respond(200, content=body("error_server.json"))
+
+    [mug] = await make_client().get_listing_status([ListingRef("MUG", "3000")])
+
+    assert mug.found and mug.status == "BANNED"
+    assert [(e.error_type, e.platform_code, e.platform_message) for e in mug.errors] == [
+        (E.LISTING_REJECTED, "BANNED", "the item is banned by Shopee")
+    ]
 
 
 @respx.mock

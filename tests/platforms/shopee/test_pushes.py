@@ -311,10 +311,10 @@ async def test_every_call_takes_a_token_from_the_shop_and_operation_bucket(make_
 
 
 async def test_the_factory_builds_this_client_for_a_shopee_connection(http: httpx.AsyncClient) -> None:
-    from workers.platforms import shopee
-    from workers.platforms.base import ListTraceRecorder, PlatformClient, get_client
+    from workers.platforms.base import ClientDeps, ListTraceRecorder, PlatformClient, get_client
+    from workers.platforms.shopee import client as shopee
 
-    client = get_client(make_connection(), http=http, recorder=ListTraceRecorder())
+    client = get_client(make_connection(), ClientDeps(http=http, recorder=ListTraceRecorder()))
 
     assert isinstance(client, shopee.Client)
     assert isinstance(client, PlatformClient)

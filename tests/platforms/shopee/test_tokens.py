@@ -28,8 +28,8 @@ from tests.platforms.shopee.conftest import (
     make_connection,
     url,
 )
-from workers.platforms import shopee
 from workers.platforms.base import ListingRef, ListTraceRecorder, PriceUpdate, TokenRefreshError, TokenSet
+from workers.platforms.shopee import client as shopee
 
 NEW_ACCESS = fixture_json("refresh_access_token_success.json")["access_token"]
 NEW_REFRESH = fixture_json("refresh_access_token_success.json")["refresh_token"]

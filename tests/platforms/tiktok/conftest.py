@@ -14,6 +14,7 @@ import pytest
 import respx
 
 from workers.platforms.base import (
+    ClientDeps,
     Connection,
     ListingRef,
     ListTraceRecorder,
@@ -22,7 +23,7 @@ from workers.platforms.base import (
     TokenSet,
     local_refresh_lock,
 )
-from workers.platforms.tiktok import Client
+from workers.platforms.tiktok.client import Client
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "platforms" / "tiktok"
 
@@ -119,13 +120,14 @@ def make_client(http: httpx.AsyncClient, api: respx.MockRouter) -> MakeClient:
 
         client = Client(
             connection,
-            http=http,
-            recorder=recorder,
-            limiter=None,
-            refresh_lock=local_refresh_lock,
-            on_tokens=on_tokens,
-            retry=retry or RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=30),
-            sleep=sleep,
+            ClientDeps(
+                http=http,
+                recorder=recorder,
+                refresh_lock=local_refresh_lock,
+                on_tokens=on_tokens,
+                retry=retry or RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=30),
+                sleep=sleep,
+            ),
         )
         harness = Harness(client=client, recorder=recorder)
         return harness

@@ -24,7 +24,7 @@ from tests.platforms.tiktok.conftest import (
     ref,
 )
 from workers.platforms.base import PriceUpdate
-from workers.platforms.tiktok import TokenRefreshError
+from workers.platforms.tiktok.client import TokenRefreshError
 
 REFRESH_PATH = "/api/v2/token/refresh"
 

@@ -112,7 +112,7 @@ async def test_bad_values_fail_our_pre_check_and_are_never_sent(api: respx.MockR
             PriceUpdate(ref=ref("1729592969712207003"), price=Decimal("20"), currency="THB"),  # THB floor is 30
             PriceUpdate(ref=ref("1729592969712207004"), price=Decimal("8000"), currency="USD"),  # US cap 7,600
             PriceUpdate(ref=ref("1729592969712207005"), price=Decimal("5"), currency="USD", sale_price=Decimal("4")),
-            PriceUpdate(ref=ref("1729592969712207006"), price=Decimal("5"), currency="EUR"),
+            PriceUpdate(ref=ref("1729592969712207006"), price=Decimal("5"), currency="XXX"),  # ISO 4217 "no currency"
             PriceUpdate(ref=ListingRef(sku="UNBOUND-1"), price=Decimal("5"), currency="USD"),
             PriceUpdate(ref=ref("1729592969712207007"), price=Decimal("5"), currency="USD"),
         ]

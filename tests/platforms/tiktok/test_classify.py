@@ -8,7 +8,7 @@ import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
 from tests.platforms.tiktok.conftest import fixture_bytes
-from workers.platforms.tiktok import CODE_TYPES, classify, item_key
+from workers.platforms.tiktok.codes import CODE_TYPES, classify, item_key
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from tests.platforms.tiktok.conftest import APP_KEY, APP_SECRET, SHOP_CIPHER
-from workers.platforms.base import Connection, ListTraceRecorder, Platform, PlatformClient, get_client
-from workers.platforms.tiktok import AUTH_HOST, Client
+from workers.platforms.base import ClientDeps, Connection, ListTraceRecorder, Platform, PlatformClient, get_client
+from workers.platforms.tiktok.client import AUTH_HOST, Client
 
 
 def connection(market: str, base_url: str | None = None, auth_base_url: str | None = None) -> Connection:
@@ -25,7 +25,7 @@ def connection(market: str, base_url: str | None = None, auth_base_url: str | No
 @pytest.mark.parametrize("market", ["US", "UK", "SEA", "MY", "TH", "PH", "ID"])
 async def test_get_client_builds_a_tiktok_client_for_each_market(market: str) -> None:
     async with httpx.AsyncClient() as http:
-        client = get_client(connection(market), http=http, recorder=ListTraceRecorder())
+        client = get_client(connection(market), ClientDeps(http=http, recorder=ListTraceRecorder()))
 
     assert isinstance(client, Client) and isinstance(client, PlatformClient)
     assert client.api_base == "https://open-api.tiktokglobalshop.com"
@@ -36,8 +36,7 @@ async def test_hosts_are_overridden_by_the_connection() -> None:
     async with httpx.AsyncClient() as http:
         client = get_client(
             connection("US", base_url="http://sandbox.test/tt/", auth_base_url="http://sandbox.test/tt-auth"),
-            http=http,
-            recorder=ListTraceRecorder(),
+            ClientDeps(http=http, recorder=ListTraceRecorder()),
         )
 
     assert isinstance(client, Client)
@@ -47,4 +46,4 @@ async def test_hosts_are_overridden_by_the_connection() -> None:
 async def test_a_market_tiktok_shop_does_not_serve_here_is_refused_at_construction() -> None:
     async with httpx.AsyncClient() as http:
         with pytest.raises(ValueError, match="no market"):
-            get_client(connection("CA"), http=http, recorder=ListTraceRecorder())
+            get_client(connection("CA"), ClientDeps(http=http, recorder=ListTraceRecorder()))

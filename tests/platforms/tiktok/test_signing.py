@@ -21,7 +21,7 @@ from tests.platforms.tiktok.conftest import (
     ref,
 )
 from workers.platforms.base import PriceUpdate
-from workers.platforms.tiktok import canonical_string, sign
+from workers.platforms.tiktok.wire import canonical_string, sign
 
 
 def _hmac_sha256_by_hand(key: bytes, message: bytes) -> str:

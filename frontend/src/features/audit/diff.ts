@@ -47,3 +47,24 @@ export function diffEntries(before: Json | null | undefined, after: Json | null 
   const rank = (row: DiffRow) => (row.change === "unchanged" ? 1 : 0);
   return rows.sort((a, b) => rank(a) - rank(b)); // a stable sort keeps the API's order within each part
 }
+
+/** A change as the API lists one (`GET /v1/tasks/{id}/diff`): a dotted path with its value on each side. */
+export interface PathChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Listed changes as the two sides the diff table reads: one key per changed path, a null side left out, so that
+ * a setting that appeared shows as added and one that went away as removed.
+ */
+export function sidesOfChanges(changes: PathChange[]): { before: Json; after: Json } {
+  const before: Json = {};
+  const after: Json = {};
+  for (const change of changes) {
+    if (change.before !== null && change.before !== undefined) before[change.path] = change.before;
+    if (change.after !== null && change.after !== undefined) after[change.path] = change.after;
+  }
+  return { before, after };
+}

@@ -10,7 +10,7 @@ import { BulkActions } from "./BulkActions";
 import { ErrorDrawer } from "./ErrorDrawer";
 import { FilterBar } from "./FilterBar";
 import { exportUrl, filterFromView, hasFilterParams, SEVERITIES, type Severity, toApiFilter } from "./filters";
-import { errorListQuery, facetsQuery, PAGE_SIZE, type Selection, useErrorList, useFacets, useViews } from "./hooks";
+import { errorListQuery, facetsQuery, PAGE_SIZE, type Selection, useErrorList, useFacets, usePausedTypes, useViews } from "./hooks";
 import { SavedViewsMenu } from "./SavedViewsMenu";
 import { TrendChart } from "./TrendChart";
 import { useBoardUrl } from "./useBoardUrl";
@@ -41,6 +41,7 @@ export default function BoardPage() {
   const cursors = paging.key === pageKey ? paging.cursors : [null];
   const list = useErrorList(apiFilter, filter.sort, cursors[cursors.length - 1] ?? null);
   const rows = list.data?.items ?? [];
+  const pausedTypes = usePausedTypes();
 
   const [selected, setSelected] = useState<{ key: string; ids: string[]; all: boolean }>({ key: "", ids: [], all: false });
   const selection = selected.key === pageKey ? selected : { key: pageKey, ids: [], all: false };
@@ -110,6 +111,7 @@ export default function BoardPage() {
         sort={filter.sort}
         onSort={(sort) => setFilter({ sort })}
         onOpen={openGroup}
+        pausedTypes={pausedTypes}
         selectable={canAct}
         selectedIds={selection.ids}
         onSelect={(ids) => setSelection(ids)}

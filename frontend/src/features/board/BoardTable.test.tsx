@@ -47,7 +47,7 @@ function group(id: string, sku: string, change: Partial<ErrorGroup> = {}): Error
   };
 }
 
-function renderTable(rows: ErrorGroup[], selectable = true) {
+function renderTable(rows: ErrorGroup[], selectable = true, pausedTypes?: Set<string>) {
   const onOpen = vi.fn();
   const onSelect = vi.fn();
   render(
@@ -58,6 +58,7 @@ function renderTable(rows: ErrorGroup[], selectable = true) {
         sort="last_seen"
         onSort={() => undefined}
         onOpen={onOpen}
+        pausedTypes={pausedTypes}
         selectable={selectable}
         selectedIds={[]}
         onSelect={onSelect}
@@ -76,6 +77,18 @@ function renderTable(rows: ErrorGroup[], selectable = true) {
 beforeEach(() => setLanguage("zh-CN"));
 
 describe("the board table", () => {
+  it("reads an open row of a type whose SLA clock is paused as waiting, not as open", () => {
+    renderTable(
+      [group("g1", "SKU-1", { error_type: "APPROVAL_PENDING", severity: "warning" }), group("g2", "SKU-2")],
+      true,
+      new Set(["APPROVAL_PENDING", "PLATFORM_STATE_DELAYED"]),
+    );
+    const [waiting, late] = screen.getAllByTestId("board-row");
+    expect(within(waiting!).getByText("等待中")).toBeInTheDocument();
+    expect(within(waiting!).queryByText("待处理")).not.toBeInTheDocument();
+    expect(within(late!).getByText("待处理")).toBeInTheDocument();
+  });
+
   it("opens a row from the keyboard: rows are focusable and Enter opens the drawer", async () => {
     const { onOpen } = renderTable([group("g1", "SKU-1"), group("g2", "SKU-2")]);
     const rows = screen.getAllByTestId("board-row");

@@ -20,8 +20,9 @@ const CLAMP = {
 } as const;
 const SECONDARY = { color: "rgba(0, 0, 0, 0.45)" } as const;
 
-/** One line of status: open / snoozed / handled with who, when and how. */
-export function StatusCell({ group }: { group: ErrorGroup }) {
+/** One line of status: open / waiting / snoozed / handled with who, when and how. `waiting`: the type's SLA clock
+ * is paused (it waits on the platform or an approver), so an open row reads as waiting, not as late. */
+export function StatusCell({ group, waiting = false }: { group: ErrorGroup; waiting?: boolean }) {
   const { t } = useI18n();
   if (group.status === "handled") {
     const how = resolutionKey(group.resolution);
@@ -39,7 +40,17 @@ export function StatusCell({ group }: { group: ErrorGroup }) {
   if (group.status === "archived") return <Tag>{t("board.status.archived")}</Tag>;
   return (
     <Space size={4} wrap>
-      {group.snoozed ? <Tag color="gold">{t("board.status.snoozed")}</Tag> : <Tag color="red">{t("board.status.open")}</Tag>}
+      {group.snoozed ? (
+        <Tag color="gold">{t("board.status.snoozed")}</Tag>
+      ) : waiting ? (
+        <Tooltip title={t("board.status.waitingHint")}>
+          <Tag color="blue" data-testid="status-waiting">
+            {t("board.status.waiting")}
+          </Tag>
+        </Tooltip>
+      ) : (
+        <Tag color="red">{t("board.status.open")}</Tag>
+      )}
       {group.regression_count > 0 && (
         <Tooltip title={t("board.regressions", { count: group.regression_count })}>
           <Tag color="purple">{t("board.regressed")}</Tag>
@@ -59,6 +70,7 @@ export function BoardTable({
   sort,
   onSort,
   onOpen,
+  pausedTypes,
   selectable,
   selectedIds,
   onSelect,
@@ -74,6 +86,8 @@ export function BoardTable({
   sort: Sort;
   onSort: (sort: Sort) => void;
   onOpen: (id: string) => void;
+  /** Error types whose SLA clock is paused: their open rows read as waiting. */
+  pausedTypes?: Set<string>;
   selectable: boolean;
   selectedIds: string[];
   onSelect: (ids: string[]) => void;
@@ -116,7 +130,7 @@ export function BoardTable({
     {
       title: t("board.col.errorType"),
       key: "type",
-      width: 190,
+      width: 170,
       render: (_, g) => (
         <>
           <div data-testid="row-title">{g.title}</div>
@@ -126,10 +140,21 @@ export function BoardTable({
         </>
       ),
     },
+    // Right after the type, so that what to do is on screen at 1440 px without scrolling sideways.
+    {
+      title: t("board.col.suggestion"),
+      dataIndex: "suggestion",
+      width: 240,
+      render: (suggestion: string) => (
+        <div style={{ ...CLAMP, ...SECONDARY }} title={suggestion} data-testid="row-suggestion">
+          {suggestion}
+        </div>
+      ),
+    },
     {
       title: t("board.col.platformError"),
       key: "platformError",
-      width: 260,
+      width: 240,
       render: (_, g) => (
         <div>
           {g.platform_error_code && <Tag style={{ fontFamily: "monospace" }}>{g.platform_error_code}</Tag>}
@@ -156,17 +181,7 @@ export function BoardTable({
       render: formatTime,
       ...sortable("first_seen"),
     },
-    {
-      title: t("board.col.suggestion"),
-      dataIndex: "suggestion",
-      width: 220,
-      render: (suggestion: string) => (
-        <div style={{ ...CLAMP, ...SECONDARY }} title={suggestion}>
-          {suggestion}
-        </div>
-      ),
-    },
-    { title: t("board.col.status"), key: "status", width: 160, fixed: "right", render: (_, g) => <StatusCell group={g} /> },
+    { title: t("board.col.status"), key: "status", width: 160, fixed: "right", render: (_, g) => <StatusCell group={g} waiting={pausedTypes?.has(g.error_type)} /> },
   ];
 
   return (
@@ -178,7 +193,7 @@ export function BoardTable({
         dataSource={rows}
         loading={loading}
         pagination={false}
-        scroll={{ x: 1470 }}
+        scroll={{ x: 1474 }}
         locale={{ emptyText: t("board.empty") }}
         onChange={(_, __, sorter) => {
           const key = !Array.isArray(sorter) && sorter.order ? (sorter.columnKey as Sort) : "last_seen";

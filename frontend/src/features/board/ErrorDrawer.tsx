@@ -14,6 +14,7 @@ import {
   useAssign,
   useErrorDetail,
   useHandle,
+  usePausedTypes,
   usePinNote,
   useReopen,
   useSnooze,
@@ -22,6 +23,7 @@ import {
 } from "./hooks";
 import { sellerCentreUrl } from "./sellerCentre";
 import { SnoozeDialog } from "./SnoozeDialog";
+import { TaskSection } from "./TaskSection";
 import { TracePanel } from "./TracePanel";
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
@@ -85,6 +87,7 @@ function DrawerBody({ group, canAct }: { group: ErrorGroupDetail; canAct: boolea
   const snooze = useSnooze();
   const unsnooze = useUnsnooze();
   const pin = usePinNote();
+  const paused = usePausedTypes();
   const [dialog, setDialog] = useState<"handle" | "snooze" | null>(null);
   const [note, setNote] = useState<string | null>(null); // null: not editing
 
@@ -105,7 +108,7 @@ function DrawerBody({ group, canAct }: { group: ErrorGroupDetail; canAct: boolea
     <div data-testid="error-detail">
       <Space wrap style={{ marginBottom: 16 }}>
         <Tag color={group.severity === "error" ? "red" : "gold"}>{t(`board.tab.${group.severity}`)}</Tag>
-        <StatusCell group={group} />
+        <StatusCell group={group} waiting={paused.has(group.error_type)} />
         {canAct && group.status === "open" && (
           <Button type="primary" icon={<CheckOutlined />} onClick={() => setDialog("handle")}>
             {t("board.action.handle")}
@@ -233,19 +236,8 @@ function DrawerBody({ group, canAct }: { group: ErrorGroupDetail; canAct: boolea
         <TracePanel traceId={group.latest_event.trace_id} />
       </Section>
 
-      <Section title={t("board.drawer.taskStrategy")}>
-        <Descriptions size="small" column={2}>
-          <Descriptions.Item label={t("board.drawer.strategy")}>{group.strategy_name ?? "—"}</Descriptions.Item>
-          <Descriptions.Item label={t("board.drawer.task")}>
-            {group.latest_event.task_id ? <Typography.Text code>{group.latest_event.task_id}</Typography.Text> : "—"}
-          </Descriptions.Item>
-          <Descriptions.Item label={t("board.drawer.configDiff")}>
-            <Typography.Text type="secondary">{t("board.drawer.withWorkers")}</Typography.Text>
-          </Descriptions.Item>
-          <Descriptions.Item label={t("board.drawer.retry")}>
-            <Typography.Text type="secondary">{t("board.drawer.withWorkers")}</Typography.Text>
-          </Descriptions.Item>
-        </Descriptions>
+      <Section title={t("board.drawer.taskStrategy")} testId="task-strategy">
+        <TaskSection group={group} canAct={canAct} />
       </Section>
 
       <Section title={t("board.drawer.activity")} testId="activity">

@@ -1,7 +1,8 @@
-import { Descriptions, Empty, Segmented, Skeleton, Tag, Typography } from "antd";
+import { Descriptions, Empty, Segmented, Skeleton, Typography } from "antd";
 import { useState } from "react";
 
 import { useI18n } from "../../app/useI18n";
+import { VerdictNote, VerdictTag } from "../traces/VerdictTag";
 import { formatTime, prettyBody } from "./format";
 import { useTrace } from "./hooks";
 
@@ -38,7 +39,6 @@ export function TracePanel({ traceId }: { traceId: string | null | undefined }) 
   const attempts = trace.data.attempts;
   const attempt = attempts.find((a) => a.attempt === picked) ?? attempts[attempts.length - 1];
   if (!attempt) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("board.trace.none")} />;
-  const statusColor = attempt.outcome === "ok" ? "green" : "red";
 
   return (
     <div data-testid="trace-panel">
@@ -62,11 +62,12 @@ export function TracePanel({ traceId }: { traceId: string | null | undefined }) 
           </Typography.Text>
         </Descriptions.Item>
         <Descriptions.Item label={t("board.trace.status")}>
-          <Tag color={statusColor}>{attempt.response_status ?? attempt.transport_error ?? attempt.outcome}</Tag>
+          <VerdictTag attempt={attempt} />
         </Descriptions.Item>
         <Descriptions.Item label={t("board.trace.duration")}>{attempt.duration_ms} ms</Descriptions.Item>
         <Descriptions.Item label={t("board.trace.startedAt")}>{formatTime(attempt.started_at)}</Descriptions.Item>
       </Descriptions>
+      <VerdictNote attempt={attempt} />
       <div style={{ display: "grid", gridTemplateColumns: "1fr 1fr", gap: 12 }}>
         <Exchange title={t("board.trace.request")} headers={attempt.request_headers} body={attempt.request_body} />
         <Exchange title={t("board.trace.response")} headers={attempt.response_headers} body={attempt.response_body} />

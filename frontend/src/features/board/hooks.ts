@@ -2,6 +2,8 @@
 // board invalidates one prefix, and texts the API translates are cached per language.
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import { useMemo } from "react";
+
 import { api, ApiError, call, type Schemas } from "../../api/client";
 import { useI18n } from "../../app/useI18n";
 import type { ApiFilter, Sort } from "./filters";
@@ -13,6 +15,7 @@ export type SavedView = Schemas["ViewOut"];
 export type Trace = Schemas["TraceOut"];
 export type Resolution = Schemas["HandleIn"]["resolution"];
 export type Shop = Schemas["ShopOut"];
+export type RetryPreview = Schemas["RetryPreview"];
 
 export const PAGE_SIZE = 50;
 
@@ -55,6 +58,12 @@ export function useErrorTypes() {
     queryFn: () => call(api.GET("/v1/error-types")),
     staleTime: Infinity,
   });
+}
+
+/** The error types whose SLA clock is paused (waiting on the platform or a person): they read as waiting, not late. */
+export function usePausedTypes(): Set<string> {
+  const types = useErrorTypes().data?.items;
+  return useMemo(() => new Set((types ?? []).filter((type) => type.sla_paused).map((type) => type.code)), [types]);
 }
 
 export function useShops() {
@@ -186,6 +195,29 @@ export function usePinNote() {
       }),
     ),
   );
+}
+
+/** A task's config snapshot against its strategy's config now (the tasks screen's query key, so both share it). */
+export function useSnapshotDiff(taskId: string | null) {
+  return useQuery({
+    queryKey: ["tasks", "diff", taskId, "current"],
+    queryFn: () =>
+      call(api.GET("/v1/tasks/{task_id}/diff", { params: { path: { task_id: taskId! }, query: { against: "current" } } })),
+    enabled: taskId !== null,
+  });
+}
+
+/** Re-push a group's failed action: a dry run answers what would be sent; otherwise it starts a retry task.
+ * Silent: the drawer shows a refusal (409 one is running, 422 the value would be refused) in place. */
+export function useRetry() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: { silent: true },
+    mutationFn: ({ id, dryRun }: { id: string; dryRun: boolean }) =>
+      call(api.POST("/v1/errors/{group_id}/retry", { params: { path: { group_id: id } }, body: { dry_run: dryRun } })),
+    onSuccess: (preview) =>
+      preview.dry_run ? undefined : Promise.all([ERRORS, ["tasks"]].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
 }
 
 export function useViews() {

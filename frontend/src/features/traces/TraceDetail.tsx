@@ -7,7 +7,8 @@ import { useErrorTypeTitles } from "../stats/hooks";
 import { BodyBlock, HeadersBlock } from "./BodyBlock";
 import { boardGroupLink } from "./boardLink";
 import type { Trace, TraceAttempt, TraceEvent } from "./hooks";
-import { OPERATION_LABELS, OUTCOME_COLORS, OUTCOME_LABELS, platformLabel } from "./labels";
+import { OPERATION_LABELS, platformLabel } from "./labels";
+import { VerdictNote, VerdictTag } from "./VerdictTag";
 
 
 /** One platform call: what it was about, each attempt's request beside its response, and the errors it caused. */
@@ -52,9 +53,7 @@ function AttemptCard({ attempt }: { attempt: TraceAttempt }) {
       title={
         <Space wrap>
           <span>{t("traces.attempt", { n: attempt.attempt })}</span>
-          <Tag color={OUTCOME_COLORS[attempt.outcome]}>
-            {attempt.response_status ?? ""} {t(OUTCOME_LABELS[attempt.outcome])}
-          </Tag>
+          <VerdictTag attempt={attempt} />
           <Typography.Text type="secondary">
             {time.format(attempt.started_at)} · {attempt.duration_ms} ms
           </Typography.Text>
@@ -65,6 +64,7 @@ function AttemptCard({ attempt }: { attempt: TraceAttempt }) {
         <Tag>{attempt.method}</Tag>
         {attempt.url}
       </Typography.Paragraph>
+      <VerdictNote attempt={attempt} />
       {attempt.transport_error && (
         <Typography.Paragraph type="danger">{t("traces.transportError", { error: attempt.transport_error })}</Typography.Paragraph>
       )}

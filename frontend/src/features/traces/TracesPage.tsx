@@ -1,15 +1,16 @@
 import { SearchOutlined } from "@ant-design/icons";
-import { Button, DatePicker, Input, Select, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from "antd";
+import { Button, DatePicker, Input, Select, Space, Table, type TableColumnsType, Tag, Typography } from "antd";
 import type { Dayjs } from "dayjs";
 import { useMemo, useState } from "react";
-import { Link, useSearchParams } from "react-router-dom";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 
 import { useI18n } from "../../app/useI18n";
 import { useTenantTime } from "../settings/tenantTime";
 import { CursorPager } from "./CursorPager";
 import { type TraceQuery, type TraceSummary, useShops, useTraces } from "./hooks";
-import { OPERATION_LABELS, OUTCOME_COLORS, OUTCOME_LABELS, PLATFORMS, platformLabel } from "./labels";
+import { OPERATION_LABELS, OUTCOME_LABELS, PLATFORMS, platformLabel } from "./labels";
 import { TraceDrawer } from "./TraceDrawer";
+import { VerdictTag } from "./VerdictTag";
 import { useCursorPages } from "./useCursorPages";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,11 +27,14 @@ function pathOf(url: string): string {
   }
 }
 
-/** The system log: every platform call, searchable; the filters and the open trace live in the URL. */
+/** The system log: every platform call, searchable; the filters and the open trace live in the URL
+ * (`/traces/<trace id>` or `?trace=`, so that a trace id from a ticket or a log line opens directly). */
 export default function TracesPage() {
   const { t } = useI18n();
   const time = useTenantTime();
   const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const { traceId: routeTrace } = useParams();
   const shops = useShops();
 
   const query = useMemo(() => {
@@ -44,7 +48,12 @@ export default function TracesPage() {
   const filterKey = JSON.stringify(query);
   const pages = useCursorPages(filterKey);
   const traces = useTraces({ ...query, limit: PAGE_SIZE, cursor: pages.cursor });
-  const openTrace = params.get("trace");
+  const openTrace = routeTrace ?? params.get("trace");
+  const [traceDraft, setTraceDraft] = useState("");
+  const openById = () => {
+    const id = traceDraft.trim();
+    if (id) navigate({ pathname: `/traces/${encodeURIComponent(id)}`, search: params.toString() });
+  };
 
   const setFilter = (changes: Record<string, string | null | undefined>) => {
     const next = new URLSearchParams(params);
@@ -103,13 +112,7 @@ export default function TracesPage() {
       title: t("traces.outcome"),
       key: "outcome",
       width: 110,
-      render: (_, row) => (
-        <Tooltip title={row.transport_error}>
-          <Tag color={OUTCOME_COLORS[row.outcome]}>
-            {row.response_status ?? ""} {t(OUTCOME_LABELS[row.outcome])}
-          </Tag>
-        </Tooltip>
-      ),
+      render: (_, row) => <VerdictTag attempt={row} />,
     },
     { title: t("traces.duration"), dataIndex: "duration_ms", width: 80, align: "right", render: (ms: number) => `${ms} ms` },
     {
@@ -143,6 +146,16 @@ export default function TracesPage() {
             if (id === "" || UUID.test(id)) setFilter({ task_id: id });
           }}
           style={{ width: 320 }}
+        />
+        <Input.Search
+          placeholder={t("traces.traceIdPlaceholder")}
+          aria-label={t("traces.traceId")}
+          value={traceDraft}
+          onChange={(event) => setTraceDraft(event.target.value)}
+          onSearch={openById}
+          enterButton
+          allowClear
+          style={{ width: 300 }}
         />
         <Select
           allowClear
@@ -230,7 +243,8 @@ export default function TracesPage() {
         onClose={() => {
           const next = new URLSearchParams(params);
           next.delete("trace");
-          setParams(next);
+          if (routeTrace) navigate({ pathname: "/traces", search: next.toString() });
+          else setParams(next);
         }}
       />
     </Space>

@@ -30,3 +30,16 @@ export const OUTCOME_COLORS: Record<TraceSummary["outcome"], string> = {
   error: "error",
   transport_error: "warning",
 };
+
+// The platform's verdict, read by the API from the response body: an error body under HTTP 200 is a failure.
+export const VERDICT_LABELS: Record<TraceSummary["verdict"]["verdict"], MessageKey> = {
+  ok: "traces.verdict.ok",
+  failed: "traces.verdict.failed",
+  partial: "traces.verdict.partial",
+};
+
+export const VERDICT_COLORS: Record<TraceSummary["verdict"]["verdict"], string> = {
+  ok: "success",
+  failed: "error",
+  partial: "warning",
+};

@@ -1,0 +1,144 @@
+"""The one table of platform facts: platforms, their markets and currencies, price precision, per-call limits, token
+lifetimes and confirmation deadlines. Standard library only: the API, the workers, the sandbox and (through
+GET /v1/platforms) the SPA all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    amazon = "amazon"
+    tiktok = "tiktok"
+    shopee = "shopee"
+    lazada = "lazada"
+
+
+PLATFORMS: tuple[str, ...] = tuple(p.value for p in Platform)
+
+
+PLATFORM_LABELS: dict[str, str] = {"amazon": "Amazon", "tiktok": "TikTok Shop", "shopee": "Shopee", "lazada": "Lazada"}
+
+
+@dataclass(frozen=True, slots=True)
+class Market:
+    platform: str
+    code: str  # our market code: US, UK, MY, SEA, ...
+    currency: str  # the currency its prices are in (TikTok SEA: the shop's own, see Shop.currency)
+    price_decimals: int  # decimal places the platform accepts in a price of this market
+    seller_centre_host: str = ""  # where the seller fixes a listing; "" where one host does not fit the market
+    # Amazon only: the SP-API region (its host), the marketplace id and the language_tag of text attributes.
+    region: str = ""
+    marketplace_id: str = ""
+    language_tag: str = ""
+
+
+def _markets(platform: str, rows: dict[str, tuple[str, int, str]]) -> dict[tuple[str, str], Market]:
+    return {
+        (platform, code): Market(platform, code, currency, decimals, host)
+        for code, (currency, decimals, host) in rows.items()
+    }
+
+
+def _amazon(rows: dict[str, tuple[str, str, str, str, str]]) -> dict[tuple[str, str], Market]:
+    return {
+        ("amazon", code): Market("amazon", code, currency, 0 if currency == "JPY" else 2, host, region, mp, tag)
+        for code, (currency, host, region, mp, tag) in rows.items()
+    }
+
+
+MARKETS: dict[tuple[str, str], Market] = {
+    # Marketplace ids and regions as the SP-API "Marketplace IDs" page lists them; JPY has no minor unit.
+    **_amazon(
+        {
+            "US": ("USD", "sellercentral.amazon.com", "NA", "ATVPDKIKX0DER", "en_US"),
+            "CA": ("CAD", "sellercentral.amazon.ca", "NA", "A2EUQ1WTGCTBG2", "en_CA"),
+            "UK": ("GBP", "sellercentral.amazon.co.uk", "EU", "A1F83G8C2ARO7P", "en_GB"),
+            "DE": ("EUR", "sellercentral.amazon.de", "EU", "A1PA6795UKMFR9", "de_DE"),
+            "JP": ("JPY", "sellercentral.amazon.co.jp", "FE", "A1VC38T7YXB528", "ja_JP"),
+        }
+    ),
+    **_markets(
+        "tiktok",
+        {"US": ("USD", 2, "seller-us.tiktok.com"), "UK": ("GBP", 2, "seller-uk.tiktok.com"), "SEA": ("MYR", 2, "")},
+    ),
+    # Shopee's update_price: MY two decimals, TH/PH/ID whole numbers only (v2.product.update_price).
+    **_markets(
+        "shopee",
+        {
+            "MY": ("MYR", 2, "seller.shopee.com.my"),
+            "TH": ("THB", 0, "seller.shopee.co.th"),
+            "PH": ("PHP", 0, "seller.shopee.ph"),
+            "ID": ("IDR", 0, "seller.shopee.co.id"),
+        },
+    ),
+    **_markets(
+        "lazada",
+        {
+            "MY": ("MYR", 2, "sellercenter.lazada.com.my"),
+            "TH": ("THB", 2, "sellercenter.lazada.co.th"),
+            "PH": ("PHP", 2, "sellercenter.lazada.com.ph"),
+        },
+    ),
+}
+
+
+def market(platform: str, code: str) -> Market | None:
+    return MARKETS.get((platform, code))
+
+
+def markets_of(platform: str) -> tuple[str, ...]:
+    return tuple(code for (p, code) in MARKETS if p == platform)
+
+
+# How many push actions one batch claims, sends and settles together: the platform's per-call limit where a call takes
+# many items (Shopee 50 models per item, Lazada 50 SKUs per UpdatePriceQuantity, TikTok per product), and a second's
+# worth of single-item calls where it takes one (Amazon Listings Items PATCH, 5/s), so that a worker killed mid-batch
+# leaves at most that many sends uncertain. A push job drains its shop batch after batch, so small batches cost
+# no extra wait.
+PUSH_BATCH_SIZE: dict[str, int] = {"amazon": 5, "tiktok": 50, "shopee": 50, "lazada": 50}
+
+# How long after an accepted write the platform may take before its read-back must show the value. Past it, a
+# delay is a failure (PRICE_NOT_EFFECTIVE / INVENTORY_SYNC_FAILED). Amazon documents listings updates "within
+# 15 minutes" in most cases but processes feeds up to hours; the others apply within minutes.
+CONFIRM_DEADLINE: dict[str, timedelta] = {
+    "amazon": timedelta(hours=1),
+    "tiktok": timedelta(minutes=15),
+    "shopee": timedelta(minutes=15),
+    "lazada": timedelta(minutes=30),
+}
+
+# Access-token lifetimes as each platform documents them, and how long before expiry the workers refresh.
+ACCESS_TOKEN_LIFETIME: dict[str, timedelta] = {
+    "amazon": timedelta(hours=1),
+    "tiktok": timedelta(days=7),
+    "shopee": timedelta(hours=4),
+    "lazada": timedelta(days=30),
+}
+REFRESH_AHEAD: dict[str, timedelta] = {
+    "amazon": timedelta(minutes=10),
+    "tiktok": timedelta(days=1),
+    "shopee": timedelta(minutes=30),
+    "lazada": timedelta(days=3),
+}
+
+# TikTok Shop's allowed display prices for local sellers, by currency ("Product pricing"): the client refuses a price
+# outside them before sending, and the sandbox answers one as TikTok does.
+TIKTOK_PRICE_RANGES: dict[str, tuple[Decimal, Decimal]] = {
+    currency: (Decimal(low), Decimal(high))
+    for currency, low, high in (
+        ("USD", "0.01", "7600"),
+        ("GBP", "0.01", "5600"),
+        ("EUR", "0.01", "6300"),
+        ("MYR", "0.01", "320000"),
+        ("THB", "30", "260000"),
+        ("PHP", "0.01", "400000"),
+        ("IDR", "100", "100000000"),
+        ("SGD", "0.01", "10000"),
+        ("VND", "1", "180000000"),
+    )
+}

@@ -1,0 +1,59 @@
+"""The catalog: SKUs (the seller's own codes) and their bindings to each shop's platform ids."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import CatalogWrite, PrincipalDep, SessionDep
+from api.pagination import CursorParam
+from api.problems import PROBLEM_RESPONSES
+from api.shops import catalog
+from api.shops.routes import problem_answer
+from api.shops.schemas import BindingsUpsert, SkuList, SkusUpsert, UpsertResult
+
+router = APIRouter(prefix="/v1", tags=["catalog"], responses=PROBLEM_RESPONSES)
+
+_NOT_FOUND = problem_answer(404, "No such shop in this tenant")
+_ARCHIVED = problem_answer(409, "The shop is archived and takes no new bindings")
+
+
+@router.post("/skus", response_model=UpsertResult, operation_id="skus-upsert")
+async def upsert_skus(body: SkusUpsert, principal: CatalogWrite, session: SessionDep) -> UpsertResult:
+    """Create or update up to 5,000 SKUs by code in one request. A code listed twice is a 422 naming the rows."""
+    return await catalog.upsert_skus(session, principal, body.items)
+
+
+@router.post(
+    "/shops/{shop_id}/bindings",
+    response_model=UpsertResult,
+    operation_id="bindings-upsert",
+    responses=_NOT_FOUND | _ARCHIVED,
+)
+async def upsert_bindings(
+    shop_id: uuid.UUID, body: BindingsUpsert, principal: CatalogWrite, session: SessionDep
+) -> UpsertResult:
+    """Bind up to 5,000 SKUs to their platform ids in this shop; a binding is replaced as a whole.
+
+    A row naming a SKU that does not exist, or a SKU listed twice, refuses the whole request (422 naming the rows).
+    Bindings set here are marked `bound_by: user`, which a catalog sync never overwrites."""
+    return await catalog.upsert_bindings(session, principal, shop_id, body.items)
+
+
+@router.get("/skus", response_model=SkuList, operation_id="skus-list", responses=_NOT_FOUND)
+async def list_skus(
+    principal: PrincipalDep,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$", description="part of code or title")] = None,
+    shop_id: Annotated[uuid.UUID | None, Query(description="only this shop's bindings")] = None,
+    unbound: Annotated[
+        bool | None,
+        Query(description="true: SKUs with no binding in that shop (or in any active shop without shop_id)"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: CursorParam = None,
+) -> SkuList:
+    """The SKUs by code, each with its bindings (of `shop_id`, or of every shop not archived)."""
+    return await catalog.list_skus(session, principal, catalog.SkuFilter(q, shop_id, unbound), limit, cursor)

@@ -1,6 +1,0 @@
-"""The platform sandbox: a local emulator of Amazon SP-API, TikTok Shop, Shopee and Lazada (see README.md)."""
-
-from workers.platforms.sandbox.app import create_app, serve
-from workers.platforms.sandbox.scenario import Scenario, ScenarioError, load_scenario
-
-__all__ = ["Scenario", "ScenarioError", "create_app", "load_scenario", "serve"]
