@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.db import use_tenant
@@ -16,17 +15,7 @@ from api.errors.models import ErrorEvent, ErrorGroup
 from api.shops.models import Shop
 from api.strategies.models import Strategy
 from api.traces import service
-from api.traces.routes import router as traces_router
 from workers.platforms.base import Operation, Platform, TraceExchange
-
-
-@pytest.fixture
-def app(app: Any) -> Any:
-    # Until api/main.py lists the router, include it here (and only once, should it be listed).
-    if not any(getattr(route, "path", "") == "/v1/traces" for route in app.routes):
-        app.include_router(traces_router)
-    return app
-
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
