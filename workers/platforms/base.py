@@ -134,6 +134,33 @@ class ListingState:
 
 
 @dataclass(frozen=True, slots=True)
+class CatalogListing:
+    """One sellable variant as the shop's listing API lists it; a catalog sync binds it by its seller SKU."""
+
+    # sku: the seller SKU ("" when the platform holds none); item_id / variant_id and extra as a binding keeps them
+    # (Amazon {"product_type"}, TikTok {"warehouse_id"}, Shopee {"location_id"}).
+    ref: ListingRef
+    title: str = ""
+    status: str | None = None  # the platform's own status word, as received
+    price: Decimal | None = None
+    quantity: int | None = None
+    # LISTING_REJECTED errors, one per reason the platform gives (its code and words verbatim) when the listing is
+    # rejected, banned, suppressed or failed review; empty when the listing is healthy.
+    rejected: tuple[PlatformError, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogPage:
+    """One page of a shop's listings. `errors` (blocking) when the page could not be read; `next_cursor` is None on
+    the last page and opaque to callers (each client encodes its platform's own paging in it)."""
+
+    listings: list[CatalogListing]
+    next_cursor: str | None = None
+    errors: list[PlatformError] = field(default_factory=list)
+    trace_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CallOutcome:
     """One platform call after retries (and at most one token refresh), as the clients read it: its trace, our
     errors, and what came back."""
@@ -204,6 +231,10 @@ class PlatformClient(Protocol):
     async def publish_listing(self, draft: ListingDraft) -> ItemResult: ...
 
     async def get_listing_status(self, refs: Sequence[ListingRef]) -> list[ListingStatus]: ...
+
+    async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
+        """One page of the shop's listings with their platform-side state, from `cursor` (None: the first)."""
+        ...
 
     async def refresh_access_token(self) -> TokenSet: ...
 
