@@ -142,9 +142,9 @@ test("the board switches tabs and filters by error type, platform and shop, stra
   await settled(page);
   await page.getByTestId("filter-range").first().click();
   await page.locator(".ant-picker-presets").getByText("今天").click();
+  // Days are the tenant's (the demo's zone is Asia/Shanghai), whatever the browser's zone and the hour.
   const today = new Date();
-  const ymd = (d: Date) =>
-    `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  const ymd = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(d);
   const day = ymd(today);
   await expect(page).toHaveURL(new RegExp(`since=${day}&until=${day}`));
   const todays = await totalWhen(page, (n) => n === openErrors);

@@ -33,14 +33,17 @@ test("an operator finds the SKUs not bound in a shop first, then a SKU's binding
   await screenshot(page, "75-catalog-unbound");
 
   // Unbound only hides the bound ones.
-  await page.getByRole("checkbox", { name: "只看未绑定" }).check();
+  // The box follows the URL, which it sets (a click, then the URL and the box).
+  await page.getByRole("checkbox", { name: "只看未绑定" }).click();
   await expect(page).toHaveURL(/unbound=true/);
+  await expect(page.getByRole("checkbox", { name: "只看未绑定" })).toBeChecked();
   await expect(page.getByTestId("catalog-bound")).toHaveCount(0);
   await expect(unboundRows(page).first()).toBeVisible();
 
   // A SKU searched in every shop: bound in ten, named as unbound in the two Thai shops, its bindings a shop a row.
   await page.getByRole("button", { name: "清除筛选" }).click();
   await expect(page).toHaveURL(/\/catalog$/);
+  await expect(page.getByRole("button", { name: "清除筛选" })).toHaveCount(0); // the screen has caught up with the URL
   await page.getByPlaceholder("搜索 SKU 或标题").fill(NEW_ARRIVAL);
   await page.getByPlaceholder("搜索 SKU 或标题").press("Enter");
   await expect(page).toHaveURL(new RegExp(`\\?q=${NEW_ARRIVAL}$`));

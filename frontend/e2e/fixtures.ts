@@ -55,3 +55,12 @@ export async function choose(page: Page, select: Locator, option: string | RegEx
   await select.click();
   await page.locator(".ant-select-dropdown:visible .ant-select-item-option", { hasText: option }).first().click();
 }
+
+/** No visible button in the screen's body but those of its search and filter bar (finding is not acting). Hidden
+ * ones (antd's tab overflow menu) are not buttons a user meets. */
+export async function expectNoActionButtons(page: Page): Promise<void> {
+  const main = page.locator("main");
+  await expect
+    .poll(async () => (await main.locator("button:visible").count()) - (await main.locator("[role=search] button:visible").count()))
+    .toBe(0);
+}

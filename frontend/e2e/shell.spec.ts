@@ -1,4 +1,4 @@
-import { admin, expect, logIn, screenshot, test, viewer } from "./fixtures";
+import { admin, expect, expectNoActionButtons, logIn, screenshot, test, viewer } from "./fixtures";
 
 // The screens of the navigation, in its order, with their Chinese and English names.
 const SCREENS = [
@@ -17,7 +17,7 @@ const SCREENS = [
 ];
 
 // Screens with their own stories (and data) in other spec files; the rest still show the honest placeholder.
-const LIVE_SCREENS = new Set(["board", "traces", "tasks", "approvals", "catalog", "sla", "audit", "api-keys", "settings"]);
+const LIVE_SCREENS = new Set(["board", "traces", "tasks", "strategies", "approvals", "catalog", "sla", "audit", "api-keys", "settings"]);
 
 test("a visitor is sent to the login page, signs in, and lands on the error board", async ({ page }) => {
   await page.goto("/api-keys");
@@ -149,13 +149,13 @@ test("a viewer sees no action buttons and no admin screens", async ({ page }) =>
   for (const screen of SCREENS.filter((s) => !adminScreens.has(s.name) && s.name !== "board")) {
     await nav.getByRole("menuitem", { name: screen.zh }).click();
     await expect(page.getByRole("heading", { level: 4, name: screen.zh })).toBeVisible();
-    await expect(page.locator("main button")).toHaveCount(0);
+    await expectNoActionButtons(page);
   }
 
   await page.goto("/api-keys");
   await expect(page.getByText("没有权限")).toBeVisible();
   await expect(page.getByRole("button", { name: "创建密钥" })).toHaveCount(0);
-  await expect(page.locator("main button")).toHaveCount(0);
+  await expectNoActionButtons(page);
   await screenshot(page, "24-viewer-api-keys-forbidden");
 });
 

@@ -19,11 +19,12 @@ import { useTenantTime } from "../settings/tenantTime";
 
 /** The error board, the default screen: every filter in the URL, a server-paged table, the detail drawer. */
 export default function BoardPage() {
-  setDisplayZone(useTenantTime().zone); // before the rows render: times in the tenant's zone
+  const { zone } = useTenantTime();
+  setDisplayZone(zone); // before the rows render: times in the tenant's zone
   const { t, language } = useI18n();
   const { canAct } = usePermissions();
   const { params, filter, groupId, viewId, setFilter, applyView, openGroup } = useBoardUrl();
-  const apiFilter = useMemo(() => toApiFilter(filter), [filter]);
+  const apiFilter = useMemo(() => toApiFilter(filter, zone), [filter, zone]);
   const filterKey = JSON.stringify(apiFilter);
   // The rows and counts are asked for while this first render is still running, not after it commits: the
   // filter bar and table cost a few hundred milliseconds to mount on a first visit.
@@ -55,8 +56,8 @@ export default function BoardPage() {
     if (defaultApplied.current || !views.data) return;
     defaultApplied.current = true;
     const preferred = views.data.items.find((v) => v.is_default);
-    if (preferred && !hasFilterParams(params)) applyView({ id: preferred.id, filter: filterFromView(preferred.filters) }, true);
-  }, [views.data, params, applyView]);
+    if (preferred && !hasFilterParams(params)) applyView({ id: preferred.id, filter: filterFromView(preferred.filters, zone) }, true);
+  }, [views.data, params, applyView, zone]);
 
   return (
     <Space
@@ -88,7 +89,7 @@ export default function BoardPage() {
           }))}
         />
         <SavedViewsMenu filter={filter} viewId={viewId} canEdit={canAct} onApply={(view) => applyView(view)} />
-        <Button icon={<DownloadOutlined />} href={exportUrl(filter)} download data-testid="export-csv">
+        <Button icon={<DownloadOutlined />} href={exportUrl(filter, zone)} download data-testid="export-csv">
           {t("board.export")}
         </Button>
       </div>

@@ -5,6 +5,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useI18n } from "../../app/useI18n";
 import { type BoardFilter, type Platform, PLATFORMS, STATUSES } from "./filters";
 import { PLATFORM_LABEL } from "./format";
+import { useTenantTime } from "../settings/tenantTime";
 import { type Facets, useErrorTypes, useShops } from "./hooks";
 
 function countOf(facet: Facets[keyof Facets] | undefined, value: string): number | null {
@@ -50,6 +51,8 @@ export function FilterBar({
     if (!strategyOptions.some((o) => o.value === id)) strategyOptions.push({ value: id, label: id.slice(0, 8) });
   }
 
+  // The picker's days are the tenant's days (its "today" may not be the browser's).
+  const today = dayjs(useTenantTime().now().format("YYYY-MM-DD"));
   const range: [Dayjs | null, Dayjs | null] | null =
     filter.since || filter.until ? [filter.since ? dayjs(filter.since) : null, filter.until ? dayjs(filter.until) : null] : null;
 
@@ -116,11 +119,11 @@ export function FilterBar({
         allowEmpty={[true, true]}
         placeholder={[t("board.filter.rangeStart"), t("board.filter.rangeEnd")]}
         value={range}
-        disabledDate={(day) => day.isAfter(dayjs(), "day")}
+        disabledDate={(day) => day.isAfter(today, "day")}
         presets={[
-          { label: t("board.filter.today"), value: [dayjs(), dayjs()] },
-          { label: t("board.filter.last7"), value: [dayjs().subtract(6, "day"), dayjs()] },
-          { label: t("board.filter.last30"), value: [dayjs().subtract(29, "day"), dayjs()] },
+          { label: t("board.filter.today"), value: [today, today] },
+          { label: t("board.filter.last7"), value: [today.subtract(6, "day"), today] },
+          { label: t("board.filter.last30"), value: [today.subtract(29, "day"), today] },
         ]}
         onChange={(value) =>
           onChange({

@@ -4,6 +4,7 @@ import { useState } from "react";
 
 import { useI18n } from "../../app/useI18n";
 import { type BoardFilter, filterFromView, filterToView } from "./filters";
+import { useTenantTime } from "../settings/tenantTime";
 import { type SavedView, useCreateView, useDeleteView, useUpdateView, useViews } from "./hooks";
 
 interface SaveValues {
@@ -34,7 +35,8 @@ export function SavedViewsMenu({
   const [form] = Form.useForm<SaveValues>();
   const current = views.data?.items.find((v) => v.id === viewId) ?? null;
 
-  const apply = (view: SavedView) => onApply({ id: view.id, filter: filterFromView(view.filters) });
+  const { zone } = useTenantTime();
+  const apply = (view: SavedView) => onApply({ id: view.id, filter: filterFromView(view.filters, zone) });
 
   const copyLink = async () => {
     try {
@@ -84,7 +86,7 @@ export function SavedViewsMenu({
 
   const save = (values: SaveValues) =>
     create.mutate(
-      { name: values.name.trim(), shared: values.shared, is_default: values.is_default, filters: filterToView(filter) },
+      { name: values.name.trim(), shared: values.shared, is_default: values.is_default, filters: filterToView(filter, zone) },
       {
         onSuccess: (view) => {
           setSaving(false);

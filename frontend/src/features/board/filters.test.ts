@@ -1,4 +1,3 @@
-import dayjs from "dayjs";
 
 import {
   apiQueryPairs,
@@ -66,15 +65,17 @@ describe("the board filter in the URL", () => {
 });
 
 describe("the board filter for the API", () => {
-  it("turns whole local days into an RFC 3339 window whose end is the next midnight", () => {
-    const api = toApiFilter({ ...DEFAULT_FILTER, since: "2026-11-01", until: "2026-11-07" });
-    expect(api.since).toBe(dayjs("2026-11-01T00:00:00").format());
-    expect(api.until).toBe(dayjs("2026-11-08T00:00:00").format());
-    expect(api.since).toMatch(/[+-]\d{2}:\d{2}$|Z$/);
+  it("turns whole days of the tenant's zone into an RFC 3339 window whose end is the next midnight", () => {
+    const api = toApiFilter({ ...DEFAULT_FILTER, since: "2026-11-01", until: "2026-11-07" }, "Asia/Shanghai");
+    expect(api.since).toBe("2026-11-01T00:00:00+08:00");
+    expect(api.until).toBe("2026-11-08T00:00:00+08:00");
+    expect(toApiFilter({ ...DEFAULT_FILTER, since: "2026-11-01" }, "America/New_York").since).toBe(
+      "2026-11-01T00:00:00-04:00",
+    );
   });
 
   it("sends no window by default, so the API applies its own last 7 days", () => {
-    const api = toApiFilter(DEFAULT_FILTER);
+    const api = toApiFilter(DEFAULT_FILTER, "Asia/Shanghai");
     expect(api.since).toBeUndefined();
     expect(api.until).toBeUndefined();
     expect(api.severity).toEqual(["error"]);
@@ -82,7 +83,7 @@ describe("the board filter for the API", () => {
   });
 
   it("exports exactly the board's filter as query parameters", () => {
-    const url = exportUrl({ ...DEFAULT_FILTER, platform: ["amazon", "tiktok"], q: "超时", assignee: ["me"] });
+    const url = exportUrl({ ...DEFAULT_FILTER, platform: ["amazon", "tiktok"], q: "超时", assignee: ["me"] }, "Asia/Shanghai");
     const [path, query] = url.split("?");
     expect(path).toBe("/v1/exports/errors.csv");
     const params = new URLSearchParams(query);
@@ -105,12 +106,12 @@ describe("the board filter for the API", () => {
 describe("saved views", () => {
   it("store only the chosen fields and come back as the same board filter", () => {
     const filter = { ...DEFAULT_FILTER, platform: ["shopee" as const], since: "2026-11-02", until: "2026-11-05" };
-    const stored = filterToView(filter);
+    const stored = filterToView(filter, "Europe/Berlin");
     expect(Object.keys(stored).sort()).toEqual(["platform", "severity", "since", "status", "until"]);
-    expect(filterFromView(stored as Record<string, unknown>)).toEqual(filter);
+    expect(filterFromView(stored as Record<string, unknown>, "Europe/Berlin")).toEqual(filter);
   });
 
   it("open a view saved over both severities on the first tab", () => {
-    expect(filterFromView({ severity: ["warning", "error"] }).severity).toBe("warning");
+    expect(filterFromView({ severity: ["warning", "error"] }, "Asia/Shanghai").severity).toBe("warning");
   });
 });

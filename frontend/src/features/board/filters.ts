@@ -1,8 +1,13 @@
 // The board's filter and its two outside forms: the URL search params (shareable, back/forward works) and the
 // API's query/body form (`ErrorFilter` of openapi.yaml). Pure functions, so the mapping is tested on its own.
 import dayjs from "dayjs";
+import timezone from "dayjs/plugin/timezone";
+import utc from "dayjs/plugin/utc";
 
 import type { Schemas } from "../../api/client";
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
 
 export type ApiFilter = Schemas["ErrorFilter"];
 export type Severity = "error" | "warning";
@@ -24,9 +29,9 @@ export interface BoardFilter {
   /** user ids or "me" */
   assignee: string[];
   status: Status;
-  /** first day of the window (YYYY-MM-DD, local); null = the API's default, the last 7 days */
+  /** first day of the window (YYYY-MM-DD in the tenant's time zone); null = the API's default, the last 7 days */
   since: string | null;
-  /** last day of the window, inclusive (YYYY-MM-DD, local); null = now */
+  /** last day of the window, inclusive (YYYY-MM-DD in the tenant's time zone); null = now */
   until: string | null;
   q: string;
   sort: Sort;
@@ -109,7 +114,9 @@ export function filterToParams(filter: BoardFilter, keep?: URLSearchParams): URL
 }
 
 /** The API's form: whole days in the browser's time zone become RFC 3339 instants with their offset. */
-export function toApiFilter(filter: BoardFilter): ApiFilter {
+/** The board filter in the API's form; its days are whole days of `zone` (the tenant's time zone), as the board
+ * shows its times, the exports and the charts count them. */
+export function toApiFilter(filter: BoardFilter, zone: string): ApiFilter {
   const api: ApiFilter = {
     severity: [filter.severity],
     error_type: filter.errorType as ApiFilter["error_type"],
@@ -119,8 +126,8 @@ export function toApiFilter(filter: BoardFilter): ApiFilter {
     assignee: filter.assignee,
     status: filter.status,
   };
-  if (filter.since) api.since = dayjs(filter.since).startOf("day").format();
-  if (filter.until) api.until = dayjs(filter.until).add(1, "day").startOf("day").format();
+  if (filter.since) api.since = dayjs.tz(filter.since, zone).format();
+  if (filter.until) api.until = dayjs.tz(filter.until, zone).add(1, "day").format();
   if (filter.q) api.q = filter.q;
   return api;
 }
@@ -137,19 +144,19 @@ export function apiQueryPairs(api: ApiFilter): [string, string][] {
 }
 
 /** The CSV export of exactly this filter; the session cookie authenticates the download. */
-export function exportUrl(filter: BoardFilter): string {
-  return `/v1/exports/errors.csv?${new URLSearchParams(apiQueryPairs(toApiFilter(filter))).toString()}`;
+export function exportUrl(filter: BoardFilter, zone: string): string {
+  return `/v1/exports/errors.csv?${new URLSearchParams(apiQueryPairs(toApiFilter(filter, zone))).toString()}`;
 }
 
 /** A saved view's stored filters (API form, only what was chosen) back into a board filter. */
-export function filterFromView(saved: Record<string, unknown>): BoardFilter {
+export function filterFromView(saved: Record<string, unknown>, zone: string): BoardFilter {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(saved)) {
     if (name === "since" || name === "until") {
       if (typeof value !== "string") continue;
       // `until` is stored exclusive (the next midnight); the board shows the last included day.
       const at = name === "until" ? dayjs(value).subtract(1, "millisecond") : dayjs(value);
-      if (at.isValid()) params.set(name, at.format("YYYY-MM-DD"));
+      if (at.isValid()) params.set(name, at.tz(zone).format("YYYY-MM-DD"));
     } else if (name === "severity") {
       // The board shows one severity tab; a view over both opens on the first.
       if (Array.isArray(value) && value.length > 0) params.set(name, String(value[0]));
@@ -163,8 +170,8 @@ export function filterFromView(saved: Record<string, unknown>): BoardFilter {
 }
 
 /** What a saved view stores: the board filter's non-default fields, in the API's form. */
-export function filterToView(filter: BoardFilter): ApiFilter {
-  const api = toApiFilter(filter);
+export function filterToView(filter: BoardFilter, zone: string): ApiFilter {
+  const api = toApiFilter(filter, zone);
   const saved: ApiFilter = { severity: api.severity, status: api.status };
   if (filter.errorType.length) saved.error_type = api.error_type;
   if (filter.platform.length) saved.platform = api.platform;

@@ -2,7 +2,7 @@ import { Alert, Tag, Tooltip } from "antd";
 
 import { useI18n } from "../../app/useI18n";
 import type { TraceSummary } from "./hooks";
-import { VERDICT_COLORS, VERDICT_LABELS } from "./labels";
+import { OUTCOME_COLORS, OUTCOME_LABELS, VERDICT_COLORS, VERDICT_LABELS } from "./labels";
 
 type Attempt = Pick<TraceSummary, "response_status" | "transport_error" | "verdict">;
 
@@ -11,6 +11,16 @@ export function VerdictTag({ attempt }: { attempt: Attempt }) {
   const { t } = useI18n();
   const { verdict } = attempt;
   const said = [verdict.code, verdict.message ?? attempt.transport_error].filter(Boolean).join(" · ");
+  if (attempt.response_status === null) {
+    // No answer came back (timeout, reset): that is not a platform's refusal, and may still have been applied.
+    return (
+      <Tooltip title={said || undefined}>
+        <Tag color={OUTCOME_COLORS.transport_error} data-testid="trace-verdict" data-verdict="no_response">
+          {t(OUTCOME_LABELS.transport_error)}
+        </Tag>
+      </Tooltip>
+    );
+  }
   return (
     <Tooltip title={said || undefined}>
       <Tag color={VERDICT_COLORS[verdict.verdict]} data-testid="trace-verdict" data-verdict={verdict.verdict}>
