@@ -88,10 +88,13 @@ async def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_scope(scope: str) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+def require_scope(scope: str, *or_scopes: str) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    """Any one of the scopes lets the request through."""
+    accepted = (scope, *or_scopes)
+
     async def check(principal: PrincipalDep) -> Principal:
-        if scope not in principal.scopes:
-            raise problems.Forbidden(f"this needs the scope {scope}")
+        if not any(s in principal.scopes for s in accepted):
+            raise problems.Forbidden(f"this needs the scope {' or '.join(accepted)}")
         return principal
 
     return check
@@ -102,6 +105,8 @@ ErrorsWrite = Annotated[Principal, Depends(require_scope("errors:write"))]
 ExportsRead = Annotated[Principal, Depends(require_scope("exports:read"))]
 CatalogWrite = Annotated[Principal, Depends(require_scope("catalog:write"))]
 StrategiesWrite = Annotated[Principal, Depends(require_scope("strategies:write"))]
+# Everyone who reads the board reads the strategies behind it; a key that writes them reads them too.
+StrategiesRead = Annotated[Principal, Depends(require_scope("errors:read", "strategies:write"))]
 
 
 def _require_admin() -> Callable[[Principal], Coroutine[Any, Any, Principal]]:

@@ -255,14 +255,14 @@ async def record_success(
     session: AsyncSession,
     principal: Principal,
     shop_id: uuid.UUID,
-    sku: str,
+    skus: Sequence[str],
     operation: str,
     occurred_at: datetime,
     *,
     error_types: Sequence[str] | None = None,
 ) -> list[uuid.UUID]:
-    """A later push of the same SKU and operation succeeded: its open groups (of `error_types`, when given) are
-    handled by the system.
+    """A later push of these SKUs and operation succeeded (or a catalog sync saw their listings healthy): their open
+    groups (of `error_types`, when given) are handled by the system, in one statement.
 
     Only groups whose last failure is older than the success are resolved (a stale success resolves nothing)."""
     g = ErrorGroup
@@ -272,7 +272,7 @@ async def record_success(
         .where(
             g.tenant_id == principal.tenant_id,
             g.shop_id == shop_id,
-            g.sku == sku,
+            g.sku.in_(list(skus)),
             g.operation == operation,
             g.status == "open",
             g.last_seen <= occurred_at,

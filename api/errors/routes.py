@@ -84,7 +84,9 @@ async def ingest_events(body: ErrorEventBatch, principal: ErrorsWrite, session: 
 @router.post("/push-successes", response_model=BulkResult, operation_id="push-successes-record")
 async def record_success(body: SuccessIn, principal: ErrorsWrite, session: SessionDep) -> BulkResult:
     """A push of this SKU and operation succeeded: its older open groups are handled by the system."""
-    resolved = await ingest.record_success(session, principal, body.shop_id, body.sku, body.operation, body.occurred_at)
+    resolved = await ingest.record_success(
+        session, principal, body.shop_id, [body.sku], body.operation, body.occurred_at
+    )
     return BulkResult(affected=len(resolved))
 
 

@@ -10,14 +10,31 @@ from fastapi import APIRouter, Query
 from api.deps import CatalogWrite, PrincipalDep, SessionDep
 from api.pagination import CursorParam
 from api.problems import PROBLEM_RESPONSES
-from api.shops import catalog
+from api.shops import catalog, catalog_sync
 from api.shops.routes import problem_answer
 from api.shops.schemas import BindingsUpsert, SkuList, SkusUpsert, UpsertResult
+from api.tasks.schemas import TaskStarted
 
 router = APIRouter(prefix="/v1", tags=["catalog"], responses=PROBLEM_RESPONSES)
 
 _NOT_FOUND = problem_answer(404, "No such shop in this tenant")
 _ARCHIVED = problem_answer(409, "The shop is archived and takes no new bindings")
+
+
+@router.post(
+    "/shops/{shop_id}/catalog-sync",
+    response_model=TaskStarted,
+    status_code=202,
+    operation_id="catalog-sync",
+    responses=_NOT_FOUND | problem_answer(409, "The shop is archived or has no connection yet"),
+)
+async def sync_catalog(shop_id: uuid.UUID, principal: CatalogWrite, session: SessionDep) -> TaskStarted:
+    """Read the shop's listings from the platform: a task whose worker binds every listing by its seller SKU (never
+    over a binding a user set), reports seller SKUs found on two listings, and puts the listings the platform
+    rejected, banned or suppressed on the board as LISTING_REJECTED with the platform's reason. A sync already
+    queued or running for the shop is answered instead of starting another. Its counts are the task's `summary`."""
+    task = await catalog_sync.start_sync(session, principal, shop_id)
+    return TaskStarted(task_id=task.id)
 
 
 @router.post("/skus", response_model=UpsertResult, operation_id="skus-upsert")

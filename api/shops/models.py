@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKeyConstraint, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKeyConstraint, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -98,5 +99,10 @@ class SkuBinding(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     # "user" (API or SPA) or "sync" (a catalog sync): a sync never overwrites a binding a user set.
     bound_by: Mapped[str] = mapped_column(String(8), default="user", server_default="user")
+    # The platform's listing as last read (a catalog sync): its own status word, price, stock and when.
+    platform_status: Mapped[str | None] = mapped_column(String(64))
+    platform_price: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    platform_quantity: Mapped[int | None]
+    platform_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from api.deps import SessionDep, StrategiesWrite
+from api.deps import SessionDep, StrategiesRead, StrategiesWrite
 from api.problems import PROBLEM_JSON, PROBLEM_RESPONSES, Problem
 from api.strategies import service
 from api.strategies.schemas import Kind, StrategyIn, StrategyList, StrategyOut
@@ -28,7 +28,7 @@ StrategyBody = Annotated[StrategyIn, Body()]
 
 @router.get("", response_model=StrategyList, operation_id="strategies-list")
 async def list_strategies(
-    principal: StrategiesWrite,
+    principal: StrategiesRead,
     session: SessionDep,
     kind: Kind | None = None,
     is_active: bool | None = None,
@@ -45,7 +45,7 @@ async def create_strategy(body: StrategyBody, principal: StrategiesWrite, sessio
 
 
 @router.get("/{strategy_id}", response_model=StrategyOut, operation_id="strategies-get")
-async def get_strategy(strategy_id: uuid.UUID, principal: StrategiesWrite, session: SessionDep) -> StrategyOut:
+async def get_strategy(strategy_id: uuid.UUID, principal: StrategiesRead, session: SessionDep) -> StrategyOut:
     return await service.describe(session, principal, strategy_id)
 
 

@@ -32,7 +32,7 @@ class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         ForeignKeyConstraint(*tenant_fk("strategy_id", "strategies"), ondelete="SET NULL (strategy_id)"),
-        CheckConstraint("source IN ('strategy', 'erp', 'manual')", name="source"),
+        CheckConstraint("source IN ('strategy', 'erp', 'manual', 'schedule')", name="source"),
         CheckConstraint(f"status IN {TASK_STATUSES!r}", name="status"),
         Index(None, "tenant_id", "strategy_id", "created_at"),
         Index(None, "tenant_id", "created_at"),
@@ -42,7 +42,7 @@ class Task(Base):
     id: Mapped[uuid.UUID] = uuid_pk()
     strategy_id: Mapped[uuid.UUID | None]
     source: Mapped[str] = mapped_column(String(16))
-    operation: Mapped[str | None] = mapped_column(String(16))  # price / stock / listing
+    operation: Mapped[str | None] = mapped_column(String(16))  # price / stock / listing, or catalog_sync
     request_id: Mapped[str | None] = mapped_column(String(200))  # the ERP's request_id, when it came from one
     status: Mapped[str] = mapped_column(String(24), default="queued", server_default="queued")
     config_snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")

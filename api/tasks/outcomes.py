@@ -88,7 +88,7 @@ async def record_applied(session: AsyncSession, task: Task, actions: Sequence[Pu
     """The values are on the platform: the SKUs' open groups of that operation resolve themselves."""
     system = Principal.system(task.tenant_id)
     for action in actions:
-        await ingest.record_success(session, system, action.shop_id, action.sku, action.operation, at)
+        await ingest.record_success(session, system, action.shop_id, [action.sku], action.operation, at)
 
 
 async def record_wait_over(session: AsyncSession, task: Task, actions: Sequence[PushAction], at: datetime) -> None:
@@ -96,5 +96,5 @@ async def record_wait_over(session: AsyncSession, task: Task, actions: Sequence[
     system = Principal.system(task.tenant_id)
     for action in actions:
         await ingest.record_success(
-            session, system, action.shop_id, action.sku, action.operation, at, error_types=["PLATFORM_STATE_DELAYED"]
+            session, system, action.shop_id, [action.sku], action.operation, at, error_types=["PLATFORM_STATE_DELAYED"]
         )

@@ -83,7 +83,7 @@ class TaskStarted(BaseModel):
 # --- tasks ----------------------------------------------------------------------------------------------------------
 
 TaskStatus = Literal["queued", "running", "succeeded", "partially_failed", "failed", "cancelled"]
-TaskSource = Literal["strategy", "erp", "manual"]
+TaskSource = Literal["strategy", "erp", "manual", "schedule"]
 ActionStatus = Literal[
     "pending", "sending", "applied", "failed", "awaiting_confirmation", "awaiting_approval", "rejected"
 ]

@@ -204,19 +204,22 @@ async def test_the_list_filters_by_kind_activity_and_shop(client: httpx.AsyncCli
     assert bad.status_code == 422
 
 
-async def test_viewers_and_keys_without_the_scope_cannot_touch_strategies(
+async def test_viewers_and_readers_read_strategies_but_only_the_scope_changes_them(
     client: httpx.AsyncClient, seed: Seeder, team: Team
 ) -> None:
     viewer = await seed.login(team.tenant_id, "viewer")
     reader_key = await seed.api_key(team.tenant_id, ["errors:read"])
     writer_key = await seed.api_key(team.tenant_id, ["strategies:write"])
+    ingest_key = await seed.api_key(team.tenant_id, ["errors:write"])
 
+    assert (await client.get("/v1/strategies", headers=ingest_key)).status_code == 403
     for headers in (viewer, reader_key):
-        assert (await client.get("/v1/strategies", headers=headers)).status_code == 403
+        assert (await client.get("/v1/strategies", headers=headers)).status_code == 200
         denied = await client.post("/v1/strategies", json=price_strategy(team.shop_ids), headers=headers)
         assert denied.status_code == 403
     by_key = await client.post("/v1/strategies", json=price_strategy(team.shop_ids), headers=writer_key)
     assert by_key.status_code == 201 and by_key.json()["created_by"].startswith("api_key:")
+    assert (await client.get(f"/v1/strategies/{by_key.json()['id']}", headers=writer_key)).status_code == 200
 
 
 async def test_a_deleted_strategy_is_gone_and_other_tenants_never_see_one(

@@ -225,6 +225,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/shops/{shop_id}/catalog-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync Catalog
+         * @description Read the shop's listings from the platform: a task whose worker binds every listing by its seller SKU (never
+         *     over a binding a user set), reports seller SKUs found on two listings, and puts the listings the platform
+         *     rejected, banned or suppressed on the board as LISTING_REJECTED with the platform's reason. A sync already
+         *     queued or running for the shop is answered instead of starting another. Its counts are the task's `summary`.
+         */
+        post: operations["catalog-sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/skus": {
         parameters: {
             query?: never;
@@ -3025,7 +3048,7 @@ export interface components {
              * Source
              * @enum {string}
              */
-            source: "strategy" | "erp" | "manual";
+            source: "strategy" | "erp" | "manual" | "schedule";
             /** Operation */
             operation: string | null;
             /** Request Id */
@@ -4663,6 +4686,98 @@ export interface operations {
                 };
             };
             /** @description The shop is archived and takes no new connection */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "catalog-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shop_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskStarted"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The shop is archived or has no connection yet */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7958,7 +8073,7 @@ export interface operations {
             query?: {
                 strategy_id?: string | null;
                 status?: ("queued" | "running" | "succeeded" | "partially_failed" | "failed" | "cancelled") | null;
-                source?: ("strategy" | "erp" | "manual") | null;
+                source?: ("strategy" | "erp" | "manual" | "schedule") | null;
                 /** @description next_cursor of the previous page, as returned */
                 cursor?: string | null;
                 limit?: number;

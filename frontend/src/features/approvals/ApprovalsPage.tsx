@@ -31,7 +31,7 @@ export default function ApprovalsPage() {
   const [params, setParams] = useSearchParams();
   const status = (TABS as string[]).includes(params.get("status") ?? "") ? (params.get("status") as ApprovalStatus) : "pending";
   const approvals = useApprovals(status);
-  const strategies = useStrategies(canAct); // viewers may not read strategies
+  const strategies = useStrategies();
   const shops = useShops();
   const users = useUsers();
   const decide = useDecide();
@@ -111,14 +111,11 @@ export default function ApprovalsPage() {
       width: 200,
       render: (_, approval) => (
         <Space orientation="vertical" size={0}>
-          {approval.strategy_id &&
-            (canAct ? (
-              <Link to={`/strategies?strategy=${approval.strategy_id}`} data-testid="approval-strategy">
-                {strategyOf.get(approval.strategy_id)?.name ?? t("approvals.strategy")}
-              </Link>
-            ) : (
-              <Typography.Text type="secondary">{t("approvals.strategyRun")}</Typography.Text>
-            ))}
+          {approval.strategy_id && (
+            <Link to={`/strategies?strategy=${approval.strategy_id}`} data-testid="approval-strategy">
+              {strategyOf.get(approval.strategy_id)?.name ?? t("approvals.strategy")}
+            </Link>
+          )}
           <Link to={`/tasks/${approval.task_id}`} data-testid="approval-task">
             {t("approvals.task", { id: approval.task_id.slice(0, 8) })}
           </Link>

@@ -1,9 +1,12 @@
-import { Alert, Button, Checkbox, Input, Select, Space, Typography } from "antd";
+import { SyncOutlined } from "@ant-design/icons";
+import { Alert, App, Button, Checkbox, Input, Select, Space, Tooltip, Typography } from "antd";
 import { useMemo } from "react";
-import { Link, useSearchParams } from "react-router-dom";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
 import { useI18n } from "../../app/useI18n";
+import { usePermissions } from "../auth/hooks";
 import { useShops } from "../strategies/hooks";
+import { useCatalogSync } from "./hooks";
 import { SkuTable } from "./SkuTable";
 
 /** The catalog, read-only: SKUs with their bindings per shop, the unbound ones first; filters live in the URL. */
@@ -11,6 +14,7 @@ export default function CatalogPage() {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
   const shops = useShops();
+  const { canAct } = usePermissions();
   const q = params.get("q") ?? "";
   const shopId = params.get("shop_id") ?? undefined;
   const unboundOnly = params.get("unbound") === "true";
@@ -67,6 +71,7 @@ export default function CatalogPage() {
         </Checkbox>
         {params.size > 0 && <Button onClick={() => setParams(new URLSearchParams())}>{t("catalog.clear")}</Button>}
       </Space>
+      {canAct && <SyncButton shopId={shopId} />}
 
       <section aria-label={t("catalog.section.unbound")}>
         <Typography.Title level={5}>{t("catalog.section.unbound")}</Typography.Title>
@@ -90,5 +95,29 @@ export default function CatalogPage() {
         </section>
       )}
     </Space>
+  );
+}
+
+/** Reads the chosen shop's listings from its platform (a task); opens the task to follow it. */
+function SyncButton({ shopId }: { shopId: string | undefined }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const sync = useCatalogSync();
+  const start = () =>
+    shopId &&
+    sync.mutate(shopId, {
+      onSuccess: ({ task_id }) => {
+        void message.success(t("catalog.syncStarted"));
+        navigate(`/tasks/${task_id}`);
+      },
+      onError: (error) => void message.error(error.message),
+    });
+  return (
+    <Tooltip title={shopId ? t("catalog.syncHelp") : t("catalog.syncPickShop")}>
+      <Button icon={<SyncOutlined />} disabled={!shopId} loading={sync.isPending} onClick={start} data-testid="catalog-sync">
+        {t("catalog.sync")}
+      </Button>
+    </Tooltip>
   );
 }

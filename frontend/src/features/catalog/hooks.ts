@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, call, type Schemas } from "../../api/client";
 import type { operations } from "../../api/schema";
@@ -13,5 +13,15 @@ export function useSkus(query: SkuQuery) {
     queryKey: ["catalog", "skus", query],
     queryFn: () => call(api.GET("/v1/skus", { params: { query } })),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Starts (or finds running) the shop's catalog sync; the answer names its task. */
+export function useCatalogSync() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (shopId: string) =>
+      call(api.POST("/v1/shops/{shop_id}/catalog-sync", { params: { path: { shop_id: shopId } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["tasks"] }),
   });
 }

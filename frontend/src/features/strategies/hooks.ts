@@ -10,8 +10,8 @@ export type Shop = Schemas["ShopOut"];
 export const STRATEGIES = ["strategies"] as const;
 
 /** `enabled`: false for viewers, whom the API does not show strategies. */
-export function useStrategies(enabled = true) {
-  return useQuery({ queryKey: [...STRATEGIES, "list"], queryFn: () => call(api.GET("/v1/strategies")), enabled });
+export function useStrategies() {
+  return useQuery({ queryKey: [...STRATEGIES, "list"], queryFn: () => call(api.GET("/v1/strategies")) });
 }
 
 export function useStrategy(strategyId: string | null) {

@@ -2,9 +2,8 @@ import { Descriptions, Drawer, Result, Skeleton, Space, Tabs, Tag, Typography } 
 import { Link } from "react-router-dom";
 
 import { useI18n } from "../../app/useI18n";
-import { usePermissions } from "../auth/hooks";
 import { useTenantTime } from "../settings/tenantTime";
-import { CountTags } from "./CountTags";
+import { CountTags, isCatalogSync, SyncCounts } from "./CountTags";
 import { type Task, useActorLabel, useTask } from "./hooks";
 import { TASK_SOURCE, TASK_STATUS } from "./labels";
 import { TaskActions } from "./TaskActions";
@@ -38,10 +37,10 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string | null; onClose
 function TaskBody({ task }: { task: Task }) {
   const { t } = useI18n();
   const time = useTenantTime();
-  const { canAct } = usePermissions();
   const actor = useActorLabel();
   const live = task.status === "queued" || task.status === "running";
   const skipped = typeof task.summary.skipped_no_base_value === "number" ? task.summary.skipped_no_base_value : 0;
+  const sync = isCatalogSync(task);
 
   return (
     <Space orientation="vertical" size="large" style={{ width: "100%" }} data-testid="task-detail">
@@ -53,12 +52,14 @@ function TaskBody({ task }: { task: Task }) {
         </Descriptions.Item>
         <Descriptions.Item label={t("tasks.col.source")}>{t(TASK_SOURCE[task.source])}</Descriptions.Item>
         <Descriptions.Item label={t("tasks.col.strategy")}>
-          {task.strategy_id && canAct ? (
+          {sync ? (
+            t("tasks.sync.title", { shop: String(task.config_snapshot.shop_name ?? "") })
+          ) : task.strategy_id ? (
             <Link to={`/strategies?strategy=${task.strategy_id}`} data-testid="task-strategy-link">
               {task.strategy_name ?? task.strategy_id}
             </Link>
           ) : (
-            (task.strategy_name ?? "—") // viewers may not open strategies
+            "—"
           )}
         </Descriptions.Item>
         <Descriptions.Item label={t("tasks.col.createdAt")}>{time.format(task.created_at)}</Descriptions.Item>
@@ -76,7 +77,7 @@ function TaskBody({ task }: { task: Task }) {
           </Descriptions.Item>
         )}
         <Descriptions.Item label={t("tasks.col.counts")} span={3}>
-          <CountTags counts={task.counts} />
+          {sync ? <SyncReport summary={task.summary} /> : <CountTags counts={task.counts} />}
           {skipped > 0 && (
             <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
               {t("tasks.skipped", { count: skipped })}
@@ -91,7 +92,7 @@ function TaskBody({ task }: { task: Task }) {
       </Descriptions>
       <Tabs
         items={[
-          { key: "actions", label: t("tasks.tab.actions"), children: <TaskActions taskId={task.id} live={live} /> },
+          ...(sync ? [] : [{ key: "actions", label: t("tasks.tab.actions"), children: <TaskActions taskId={task.id} live={live} /> }]),
           {
             key: "snapshot",
             label: t("tasks.tab.snapshot"),
@@ -101,9 +102,27 @@ function TaskBody({ task }: { task: Task }) {
               </pre>
             ),
           },
-          { key: "diff", label: t("tasks.tab.diff"), children: <TaskDiff task={task} /> },
+          ...(sync ? [] : [{ key: "diff", label: t("tasks.tab.diff"), children: <TaskDiff task={task} /> }]),
         ]}
       />
+    </Space>
+  );
+}
+
+/** A catalog sync's counts, and the seller SKUs it could not bind because they name several listings. */
+function SyncReport({ summary }: { summary: Record<string, unknown> }) {
+  const { t } = useI18n();
+  const conflicts = Array.isArray(summary.conflict_skus) ? (summary.conflict_skus as string[]) : [];
+  const kept = typeof summary.user_bindings_kept === "number" ? summary.user_bindings_kept : 0;
+  return (
+    <Space orientation="vertical" size={4}>
+      <SyncCounts summary={summary} />
+      {conflicts.length > 0 && (
+        <Typography.Text type="warning" data-testid="sync-conflicts">
+          {t("tasks.sync.conflictSkus", { skus: conflicts.join(", ") })}
+        </Typography.Text>
+      )}
+      {kept > 0 && <Typography.Text type="secondary">{t("tasks.sync.keptUser", { count: kept })}</Typography.Text>}
     </Space>
   );
 }

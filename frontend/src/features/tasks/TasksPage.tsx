@@ -3,12 +3,11 @@ import { useMemo } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 
 import { useI18n } from "../../app/useI18n";
-import { usePermissions } from "../auth/hooks";
 import { useStrategies } from "../strategies/hooks";
 import { useTenantTime } from "../settings/tenantTime";
 import { CursorPager } from "../traces/CursorPager";
 import { useCursorPages } from "../traces/useCursorPages";
-import { CountTags } from "./CountTags";
+import { CountTags, isCatalogSync, SyncCounts } from "./CountTags";
 import { type Task, type TaskQuery, type TaskSource, type TaskStatus, useActorLabel, useTasks } from "./hooks";
 import { TASK_SOURCE, TASK_STATUS } from "./labels";
 import { TaskDrawer } from "./TaskDrawer";
@@ -25,8 +24,7 @@ export default function TasksPage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const { taskId } = useParams();
-  const { canAct } = usePermissions();
-  const strategies = useStrategies(canAct); // viewers may not read strategies
+  const strategies = useStrategies();
   const actor = useActorLabel();
 
   const query = useMemo(() => {
@@ -66,9 +64,10 @@ export default function TasksPage() {
       title: t("tasks.col.strategy"),
       dataIndex: "strategy_name",
       render: (name: string | null, task) => {
+        if (isCatalogSync(task)) return t("tasks.sync.title", { shop: String(task.config_snapshot.shop_name ?? "") });
         if (!task.strategy_id) return "—";
         const label = name ?? task.strategy_id.slice(0, 8);
-        return canAct ? <Link to={`/strategies?strategy=${task.strategy_id}`}>{label}</Link> : label;
+        return <Link to={`/strategies?strategy=${task.strategy_id}`}>{label}</Link>;
       },
     },
     { title: t("tasks.col.source"), dataIndex: "source", width: 100, render: (source: TaskSource) => t(TASK_SOURCE[source]) },
@@ -78,7 +77,12 @@ export default function TasksPage() {
       width: 110,
       render: (status: TaskStatus) => <Tag color={TASK_STATUS[status].color}>{t(TASK_STATUS[status].label)}</Tag>,
     },
-    { title: t("tasks.col.counts"), dataIndex: "counts", render: (counts: Task["counts"]) => <CountTags counts={counts} compact /> },
+    {
+      title: t("tasks.col.counts"),
+      dataIndex: "counts",
+      render: (counts: Task["counts"], task) =>
+        isCatalogSync(task) ? <SyncCounts summary={task.summary} /> : <CountTags counts={counts} compact />,
+    },
     {
       title: t("tasks.col.finishedAt"),
       dataIndex: "finished_at",

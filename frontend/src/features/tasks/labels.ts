@@ -15,6 +15,7 @@ export const TASK_SOURCE: Record<TaskSource, MessageKey> = {
   strategy: "tasks.source.strategy",
   erp: "tasks.source.erp",
   manual: "tasks.source.manual",
+  schedule: "tasks.source.schedule",
 };
 
 export const ACTION_STATUS: Record<ActionStatus, { label: MessageKey; color: string }> = {
@@ -45,3 +46,13 @@ export const OPERATION_LABELS: Partial<Record<string, MessageKey>> = {
   listing: "board.operation.listing",
   auth: "board.operation.auth",
 };
+
+// A catalog sync is a task too (operation "catalog_sync"); its counts are in its summary, not in push actions.
+export const CATALOG_SYNC = "catalog_sync";
+export const SYNC_COUNTS: { key: string; label: MessageKey; color: string }[] = [
+  { key: "listings_read", label: "tasks.sync.listings_read", color: "default" },
+  { key: "skus_bound", label: "tasks.sync.skus_bound", color: "success" },
+  { key: "conflicts", label: "tasks.sync.conflicts", color: "warning" },
+  { key: "rejected", label: "tasks.sync.rejected", color: "error" },
+  { key: "resolved", label: "tasks.sync.resolved", color: "blue" },
+];
