@@ -127,9 +127,10 @@ async def start_due_syncs(session: AsyncSession, tenant_id: uuid.UUID, now: date
         .order_by(Shop.id)
     )
     started = 0
-    for shop in due:
-        await start_sync(session, system, shop.id, source="schedule")
-        started += 1
+    for shop in due.all():
+        if await _running_sync(session, tenant_id, shop.id) is None:
+            await start_sync(session, system, shop.id, source="schedule")
+            started += 1
     return started
 
 
@@ -149,7 +150,7 @@ _UPSERT_BINDINGS = text("""
         (tenant_id, sku_id, shop_id, platform_sku, platform_item_id, platform_variant_id, extra, bound_by,
          platform_status, platform_price, platform_quantity, platform_seen_at)
     SELECT s.tenant_id, s.id, CAST(:shop_id AS uuid), r.sku, r.item_id, r.variant_id, COALESCE(r.extra, '{}'::jsonb),
-           'sync', r.status, r.price, r.quantity, CAST(:seen_at AS timestamptz)
+           'sync', r.status, r.price, r.quantity, :seen_at
     FROM jsonb_to_recordset(CAST(:rows AS jsonb))
          AS r(sku text, item_id text, variant_id text, extra jsonb, status text, price numeric, quantity int)
     JOIN skus s ON s.tenant_id = CAST(:tenant_id AS uuid) AND s.code = r.sku
@@ -171,7 +172,7 @@ _UPSERT_BINDINGS = text("""
 _RECORD_USER_BOUND = text("""
     UPDATE sku_bindings AS b
     SET platform_status = r.status, platform_price = r.price, platform_quantity = r.quantity,
-        platform_seen_at = CAST(:seen_at AS timestamptz)
+        platform_seen_at = :seen_at
     FROM jsonb_to_recordset(CAST(:rows AS jsonb))
          AS r(sku text, item_id text, variant_id text, status text, price numeric, quantity int),
          skus s
@@ -218,7 +219,7 @@ async def apply_sync(
     now = datetime.now(UTC)
     single, several = _by_sku(listings)
     rows = [_row(x) for x in sorted(single, key=lambda x: x.sku)]
-    params = {"tenant_id": str(task.tenant_id), "shop_id": str(shop.id), "seen_at": now.isoformat()}
+    params = {"tenant_id": str(task.tenant_id), "shop_id": str(shop.id), "seen_at": now}
     skus_created = bindings_created = bindings_updated = kept = 0
     for start in range(0, len(rows), 5000):
         chunk = orjson.dumps(rows[start : start + 5000]).decode()
