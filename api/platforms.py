@@ -112,12 +112,30 @@ CONFIRM_DEADLINE: dict[str, timedelta] = {
     "lazada": timedelta(minutes=30),
 }
 
-# Access-token lifetimes as each platform documents them, and how long before expiry the workers refresh.
+# Access-token lifetimes as each platform documents them (TOKEN_DOCS), used where a token answer omits its own
+# expiry, and how long before expiry the workers refresh.
 ACCESS_TOKEN_LIFETIME: dict[str, timedelta] = {
-    "amazon": timedelta(hours=1),
+    "amazon": timedelta(hours=1),  # LWA expires_in 3600
     "tiktok": timedelta(days=7),
-    "shopee": timedelta(hours=4),
-    "lazada": timedelta(days=30),
+    "shopee": timedelta(hours=4),  # expire_in 14400
+    "lazada": timedelta(days=30),  # an app online; 7 days while in test
+}
+# Refresh tokens: None where the platform gives none (Amazon's lasts until the seller revokes the authorisation,
+# which is renewed yearly; TikTok's lasts as long as the seller granted and comes with each token answer).
+REFRESH_TOKEN_LIFETIME: dict[str, timedelta | None] = {
+    "amazon": None,
+    "tiktok": None,
+    "shopee": timedelta(days=30),
+    "lazada": timedelta(days=180),
+}
+# Single-use: every refresh returns a new refresh token and the spent one no longer works (Shopee), so the new pair
+# is stored before it is used and two workers never refresh one shop at once.
+REFRESH_TOKEN_SINGLE_USE: dict[str, bool] = {"amazon": False, "tiktok": False, "shopee": True, "lazada": False}
+TOKEN_DOCS: dict[str, str] = {
+    "amazon": "https://developer.amazon.com/docs/login-with-amazon/refresh-token.html",
+    "tiktok": "https://partner.tiktokshop.com/docv2/page/678e3a3292b0f40314a92d75",
+    "shopee": "https://open.shopee.com/developer-guide/20",
+    "lazada": "https://open.lazada.com/apps/doc/doc?nodeId=10777&docId=108260",
 }
 REFRESH_AHEAD: dict[str, timedelta] = {
     "amazon": timedelta(minutes=10),
@@ -141,4 +159,29 @@ TIKTOK_PRICE_RANGES: dict[str, tuple[Decimal, Decimal]] = {
         ("SGD", "0.01", "10000"),
         ("VND", "1", "180000000"),
     )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SellerCentre:
+    """Where a seller fixes a listing, per market host: the item's own page when its platform id is known, else the
+    product list searched by seller SKU. `{host}`, `{item_id}` and `{sku}` are filled in (URL-encoded)."""
+
+    item_url: str
+    search_url: str
+
+
+SELLER_CENTRE: dict[str, SellerCentre] = {
+    # Seller Central's "Manage All Inventory", searched by ASIN or seller SKU.
+    "amazon": SellerCentre(
+        "https://{host}/inventory?searchField=all&keyword={item_id}",
+        "https://{host}/inventory?searchField=all&keyword={sku}",
+    ),
+    "tiktok": SellerCentre("https://{host}/product/edit/{item_id}", "https://{host}/product/manage?keyword={sku}"),
+    "shopee": SellerCentre(
+        "https://{host}/portal/product/{item_id}", "https://{host}/portal/product/list/all?keyword={sku}"
+    ),
+    "lazada": SellerCentre(
+        "https://{host}/apps/product/publish?productId={item_id}", "https://{host}/apps/product/list?keyword={sku}"
+    ),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
@@ -20,6 +22,11 @@ class MarketOut(BaseModel):
     marketplace_id: str | None = Field(description="Amazon's marketplace id; null elsewhere")
 
 
+class SellerCentreOut(BaseModel):
+    item_url: str = Field(description="the item's page: fill {host}, {item_id} (URL-encoded)")
+    search_url: str = Field(description="the product list searched by seller SKU: fill {host}, {sku}")
+
+
 class PlatformOut(BaseModel):
     code: platforms.Platform
     label: str
@@ -27,7 +34,11 @@ class PlatformOut(BaseModel):
     push_batch_size: int = Field(description="push actions one call (or run of calls) sends for a shop")
     confirm_deadline_seconds: int = Field(description="how long an accepted write may take to show in a read-back")
     access_token_lifetime_seconds: int
+    refresh_token_lifetime_seconds: int | None = Field(description="null where the platform sets none")
+    refresh_token_single_use: bool = Field(description="a refresh returns a new refresh token; the spent one fails")
     refresh_ahead_seconds: int = Field(description="how long before its expiry an access token is refreshed")
+    token_docs: str = Field(description="the platform's page on its tokens and their lifetimes")
+    seller_centre: SellerCentreOut
 
 
 class PlatformList(BaseModel):
@@ -53,8 +64,18 @@ def _platform(platform: platforms.Platform) -> PlatformOut:
         push_batch_size=platforms.PUSH_BATCH_SIZE[code],
         confirm_deadline_seconds=int(platforms.CONFIRM_DEADLINE[code].total_seconds()),
         access_token_lifetime_seconds=int(platforms.ACCESS_TOKEN_LIFETIME[code].total_seconds()),
+        refresh_token_lifetime_seconds=_seconds(platforms.REFRESH_TOKEN_LIFETIME[code]),
+        refresh_token_single_use=platforms.REFRESH_TOKEN_SINGLE_USE[code],
         refresh_ahead_seconds=int(platforms.REFRESH_AHEAD[code].total_seconds()),
+        token_docs=platforms.TOKEN_DOCS[code],
+        seller_centre=SellerCentreOut(
+            item_url=platforms.SELLER_CENTRE[code].item_url, search_url=platforms.SELLER_CENTRE[code].search_url
+        ),
     )
+
+
+def _seconds(value: timedelta | None) -> int | None:
+    return None if value is None else int(value.total_seconds())
 
 
 _PLATFORMS = PlatformList(items=[_platform(p) for p in platforms.Platform])

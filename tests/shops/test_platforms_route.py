@@ -24,6 +24,14 @@ async def test_any_signed_in_caller_reads_the_platforms_and_every_market_listed_
                   "seller_centre_host": "sellercentral.amazon.com", "marketplace_id": "ATVPDKIKX0DER"}  # fmt: skip
     assert items["shopee"]["confirm_deadline_seconds"] == platforms.CONFIRM_DEADLINE["shopee"].total_seconds()
     assert {m["code"]: m["price_decimals"] for m in items["shopee"]["markets"]}["TH"] == 0
+    assert items["shopee"]["seller_centre"] == {
+        "item_url": "https://{host}/portal/product/{item_id}",
+        "search_url": "https://{host}/portal/product/list/all?keyword={sku}",
+    }
+    assert (items["shopee"]["refresh_token_single_use"], items["amazon"]["refresh_token_lifetime_seconds"]) == (
+        True,
+        None,
+    )
     for platform in items.values():
         for market in platform["markets"]:
             body = {

@@ -2429,10 +2429,26 @@ export interface components {
             /** Access Token Lifetime Seconds */
             access_token_lifetime_seconds: number;
             /**
+             * Refresh Token Lifetime Seconds
+             * @description null where the platform sets none
+             */
+            refresh_token_lifetime_seconds: number | null;
+            /**
+             * Refresh Token Single Use
+             * @description a refresh returns a new refresh token; the spent one fails
+             */
+            refresh_token_single_use: boolean;
+            /**
              * Refresh Ahead Seconds
              * @description how long before its expiry an access token is refreshed
              */
             refresh_ahead_seconds: number;
+            /**
+             * Token Docs
+             * @description the platform's page on its tokens and their lifetimes
+             */
+            token_docs: string;
+            seller_centre: components["schemas"]["SellerCentreOut"];
         };
         /**
          * PriceAdjustConfig
@@ -2648,6 +2664,19 @@ export interface components {
              * @description most frequent first
              */
             items: components["schemas"]["RootCause"][];
+        };
+        /** SellerCentreOut */
+        SellerCentreOut: {
+            /**
+             * Item Url
+             * @description the item's page: fill {host}, {item_id} (URL-encoded)
+             */
+            item_url: string;
+            /**
+             * Search Url
+             * @description the product list searched by seller SKU: fill {host}, {sku}
+             */
+            search_url: string;
         };
         /** SettingsOut */
         SettingsOut: {

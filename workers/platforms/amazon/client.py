@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from api.errors.taxonomy import ErrorType, Severity, doc_url
+from api.platforms import ACCESS_TOKEN_LIFETIME as LIFETIMES
 from workers.platforms.amazon.codes import (
     HOSTS,
     LWA_HOST,
@@ -392,7 +393,7 @@ def _token_set(body: bytes, previous_refresh_token: str | None) -> TokenSet | No
     try:
         data = json.loads(body)
         access_token = str(data["access_token"])
-        lifetime = int(data.get("expires_in", 3600))
+        lifetime = int(data.get("expires_in", LIFETIMES["amazon"].total_seconds()))
     except (ValueError, KeyError, TypeError):
         return None
     return TokenSet(

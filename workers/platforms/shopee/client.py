@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from api import platforms
 from api.errors.taxonomy import ErrorType, doc_url
 from api.platforms import MARKETS as FACT_MARKETS
 from workers.platforms.base import (
@@ -116,8 +117,8 @@ RATES: dict[Operation, Rate] = {
     Operation.auth: Rate(per_second=1, burst=2),
 }
 
-ACCESS_TOKEN_LIFETIME = timedelta(hours=4)  # expire_in 14400
-REFRESH_TOKEN_LIFETIME = timedelta(days=30)  # and single-use
+ACCESS_TOKEN_LIFETIME = platforms.ACCESS_TOKEN_LIFETIME["shopee"]
+REFRESH_TOKEN_LIFETIME: timedelta = platforms.REFRESH_TOKEN_LIFETIME["shopee"] or timedelta(days=30)
 EXPIRY_MARGIN = timedelta(seconds=60)  # refresh a little early so a token does not expire in flight
 
 

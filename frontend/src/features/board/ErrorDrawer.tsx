@@ -15,6 +15,7 @@ import {
   useErrorDetail,
   useHandle,
   usePausedTypes,
+  usePlatforms,
   usePinNote,
   useReopen,
   useSnooze,
@@ -88,10 +89,11 @@ function DrawerBody({ group, canAct }: { group: ErrorGroupDetail; canAct: boolea
   const unsnooze = useUnsnooze();
   const pin = usePinNote();
   const paused = usePausedTypes();
+  const platforms = usePlatforms();
   const [dialog, setDialog] = useState<"handle" | "snooze" | null>(null);
   const [note, setNote] = useState<string | null>(null); // null: not editing
 
-  const sellerCentre = sellerCentreUrl(group.platform, group.market, {
+  const sellerCentre = sellerCentreUrl(platforms.data?.items, group.platform, group.market, {
     platformItemId: group.latest_event.platform_item_id,
     sku: group.sku,
   });

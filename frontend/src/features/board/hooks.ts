@@ -66,6 +66,11 @@ export function usePausedTypes(): Set<string> {
   return useMemo(() => new Set((types ?? []).filter((type) => type.sla_paused).map((type) => type.code)), [types]);
 }
 
+/** The platform facts (markets, seller-centre pages, limits): fixed for the life of a release. */
+export function usePlatforms() {
+  return useQuery({ queryKey: ["platforms"], queryFn: () => call(api.GET("/v1/platforms")), staleTime: Infinity });
+}
+
 export function useShops() {
   return useQuery({ queryKey: ["shops"], queryFn: () => call(api.GET("/v1/shops")), staleTime: 5 * 60_000 });
 }
