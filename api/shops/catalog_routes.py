@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CatalogWrite, PrincipalDep, SessionDep
+from api.deps import CatalogWrite, ErrorsRead, PrincipalDep, SessionDep
 from api.pagination import CursorParam
 from api.problems import PROBLEM_RESPONSES
-from api.shops import catalog, catalog_sync
+from api.shops import catalog, catalog_sync, price_trace
 from api.shops.routes import problem_answer
-from api.shops.schemas import BindingsUpsert, SkuList, SkusUpsert, UpsertResult
+from api.shops.schemas import BindingsUpsert, SkuList, SkusUpsert, SkuTrace, UpsertResult
 from api.tasks.schemas import TaskStarted
 
 router = APIRouter(prefix="/v1", tags=["catalog"], responses=PROBLEM_RESPONSES)
@@ -74,3 +74,17 @@ async def list_skus(
 ) -> SkuList:
     """The SKUs by code, each with its bindings (of `shop_id`, or of every shop not archived)."""
     return await catalog.list_skus(session, principal, catalog.SkuFilter(q, shop_id, unbound), limit, cursor)
+
+
+@router.get(
+    "/skus/trace", response_model=SkuTrace, operation_id="skus-trace", responses=problem_answer(404, "No such SKU")
+)
+async def trace_sku(
+    principal: ErrorsRead,
+    session: SessionDep,
+    sku: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^\x00]*$", description="the SKU code")],
+) -> SkuTrace:
+    """One SKU in every shop: the platform's current price and stock (last read-back or sync), the values asked for
+    and applied with the task (ERP request or strategy run) that set each, the open groups, and the spread of the
+    shops' prices in the tenant's reporting currency, flagged past the tenant's `price_spread_pct`."""
+    return await price_trace.trace_sku(session, principal, sku)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -298,3 +299,61 @@ class SkuOut(BaseModel):
 class SkuList(BaseModel):
     items: list[SkuOut]
     next_cursor: str | None = None
+
+
+class PushedValue(BaseModel):
+    """A value OpenClaw pushed (or is pushing) to a shop, and the task that set it."""
+
+    value: dict[str, Any]
+    status: str = Field(description="the push action's status: pending, applied, failed, awaiting_confirmation, ...")
+    task_id: uuid.UUID
+    task_source: str = Field(description="strategy, erp, manual or schedule")
+    request_id: str | None = Field(description="the ERP's request_id, when an ERP push set it")
+    created_by: str | None
+    strategy_id: uuid.UUID | None
+    strategy_name: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class OpenGroup(BaseModel):
+    id: uuid.UUID
+    error_type: str
+    platform_error_code: str
+    message: str
+    last_seen: datetime
+
+
+class ShopTrace(BaseModel):
+    shop_id: uuid.UUID
+    shop_name: str
+    platform: str
+    market: str
+    currency: str
+    bound: bool
+    platform_item_id: str | None
+    platform_variant_id: str | None
+    platform_status: str | None = Field(description="the listing's status word on the platform, as last read")
+    platform_price: Decimal | None = Field(description="the price the platform showed at platform_seen_at")
+    platform_quantity: int | None
+    platform_seen_at: datetime | None = Field(description="when a read-back or catalog sync last read the listing")
+    current_price: Decimal | None = Field(description="the platform's price, else the last price applied")
+    price_in_reporting: Decimal | None = Field(description="current_price in the tenant's reporting currency")
+    desired_price: PushedValue | None = Field(description="the price asked for last, applied or not")
+    applied_price: PushedValue | None
+    desired_stock: PushedValue | None
+    applied_stock: PushedValue | None
+    open_groups: list[OpenGroup]
+
+
+class SkuTrace(BaseModel):
+    sku: str
+    title: str
+    base_prices: dict[str, Any] = Field(description="the ERP's base prices by currency")
+    available_quantity: int | None
+    reporting_currency: str
+    spread_pct: Decimal | None = Field(description="highest shop price above the lowest, in % (reporting currency)")
+    spread_limit_pct: int
+    flagged: bool = Field(description="spread_pct is over the tenant's price_spread_pct")
+    missing_rates: list[str] = Field(description="currencies with a price but no FX rate: left out of the spread")
+    shops: list[ShopTrace]

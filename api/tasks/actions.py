@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select, update
+import orjson
+from sqlalchemy import and_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import platforms, queue
@@ -437,6 +438,7 @@ async def settle_readbacks(
     await record_wait_over(session, batch.task, gave_up, now)
     await record_outcomes(session, batch.task, outcomes)
     await record_applied(session, batch.task, applied, now)
+    await _remember_platform_view(session, tenant_id, batch.items, by_sku, seen_at)
     if waiting:
         first = waiting[0]
         chain = chain or str(first.attempts)
@@ -458,6 +460,42 @@ async def settle_readbacks(
         "failed": len(outcomes) - len(waiting),
         "resend": len(resend),
     }
+
+
+# Rows another transaction holds are skipped, not waited for: this is a view of the platform, and the holder
+# writes a view as fresh; waiting could deadlock two settles of one shop's price and stock batches.
+_REMEMBER_PLATFORM_VIEW = text("""
+    WITH r AS (
+        SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id uuid, status text, price numeric, quantity int)
+    ), free AS (
+        SELECT b.id FROM sku_bindings b JOIN r ON r.id = b.id
+        WHERE b.tenant_id = CAST(:tenant_id AS uuid) AND (b.platform_seen_at IS NULL OR b.platform_seen_at < :seen_at)
+        FOR UPDATE OF b SKIP LOCKED
+    )
+    UPDATE sku_bindings AS b
+    SET platform_status = COALESCE(r.status, b.platform_status),
+        platform_price = COALESCE(r.price, b.platform_price),
+        platform_quantity = COALESCE(r.quantity, b.platform_quantity),
+        platform_seen_at = :seen_at
+    FROM r JOIN free ON free.id = r.id
+    WHERE b.tenant_id = CAST(:tenant_id AS uuid) AND b.id = r.id
+""")
+
+
+async def _remember_platform_view(
+    session: AsyncSession, tenant_id: uuid.UUID, items: Sequence[Claimed], by_sku: dict[str, ReadBack], at: datetime
+) -> None:
+    """What the read-back saw of each listing stays on its binding (the SKU page shows each shop's platform value);
+    a field the platform did not return keeps what was known. One statement per batch."""
+    rows = [
+        {"id": str(c.binding.id), "status": (r.status or "")[:64] or None,
+         "price": None if r.price is None else str(r.price), "quantity": r.quantity}
+        for c in items
+        if c.binding is not None and (r := by_sku.get(c.action.sku)) is not None and r.found and not r.failures
+    ]  # fmt: skip
+    if rows:
+        params = {"tenant_id": str(tenant_id), "seen_at": at, "rows": orjson.dumps(rows).decode()}
+        await session.execute(_REMEMBER_PLATFORM_VIEW, params)
 
 
 def _item(binding: SkuBinding | None) -> str | None:

@@ -34,6 +34,10 @@ class TenantSettings(Base):
     retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai", server_default="Asia/Shanghai")
     language: Mapped[str] = mapped_column(String(8), default="zh-CN", server_default="zh-CN")
+    # Price tracing: shop prices compared in one currency; 1 unit of each currency is fx_rates[code] of it.
+    reporting_currency: Mapped[str] = mapped_column(String(3), default="CNY", server_default="CNY")
+    fx_rates: Mapped[dict[str, str]] = mapped_column(JSONB, default=dict, server_default="{}")
+    price_spread_pct: Mapped[int] = mapped_column(default=20, server_default="20")
     # The approval policy of direct ERP pushes (strategies carry their own).
     approval_policy: Mapped[dict[str, Any]] = mapped_column(
         JSONB,

@@ -61,7 +61,7 @@ async def get_settings(session: AsyncSession, principal: Principal) -> TenantSet
 
 async def update_settings(session: AsyncSession, principal: Principal, body: SettingsUpdate) -> TenantSettings:
     current = await get_settings(session, principal)
-    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    changes = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)  # rates stored as exact strings
     before = {k: getattr(current, k) for k in changes}
     for key, value in changes.items():
         setattr(current, key, value)

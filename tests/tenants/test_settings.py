@@ -34,10 +34,22 @@ async def test_bad_settings_are_422(client: httpx.AsyncClient, seed: Seeder) -> 
     admin = await seed.login(await seed.tenant())
 
     for body, field in (({"retention_days": 45}, "retention_days"), ({"timezone": "Mars/Olympus"}, "timezone"),
-                        ({"language": "fr"}, "language")):  # fmt: skip
+                        ({"language": "fr"}, "language"), ({"reporting_currency": "yuan"}, "reporting_currency"),
+                        ({"fx_rates": {"USD": "-7.1"}}, "fx_rates.USD"), ({"fx_rates": {"usd": "7.1"}}, "fx_rates.usd.[key]"),
+                        ({"fx_rates": {"USD": "NaN"}}, "fx_rates.USD"), ({"price_spread_pct": 0}, "price_spread_pct")):  # fmt: skip
         response = await client.put("/v1/settings", json=body, headers=admin)
-        assert response.status_code == 422
-        assert response.json()["invalid_params"][0]["name"] == field
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["invalid_params"][0]["name"] == field, response.json()
+
+
+async def test_the_fx_table_is_kept_exactly_and_replaced_whole(client: httpx.AsyncClient, seed: Seeder) -> None:
+    admin = await seed.login(await seed.tenant())
+    first = await client.put("/v1/settings", json={"fx_rates": {"USD": "7.1234", "MYR": 1.55}}, headers=admin)
+    second = await client.put("/v1/settings", json={"fx_rates": {"THB": "0.2"}, "price_spread_pct": 30}, headers=admin)
+
+    assert first.json()["fx_rates"] == {"USD": "7.1234", "MYR": "1.55"}
+    assert (second.json()["fx_rates"], second.json()["price_spread_pct"]) == ({"THB": "0.2"}, 30)
+    assert second.json()["reporting_currency"] == "CNY"
 
 
 async def test_settings_are_per_tenant(client: httpx.AsyncClient, seed: Seeder) -> None:

@@ -295,6 +295,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/skus/trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trace Sku
+         * @description One SKU in every shop: the platform's current price and stock (last read-back or sync), the values asked for
+         *     and applied with the task (ERP request or strategy run) that set each, the open groups, and the spread of the
+         *     shops' prices in the tenant's reporting currency, flagged past the tenant's `price_spread_pct`.
+         */
+        get: operations["skus-trace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/platforms": {
         parameters: {
             query?: never;
@@ -2391,6 +2413,25 @@ export interface components {
             /** Scopes */
             scopes: ("errors:read" | "errors:write" | "exports:read" | "catalog:write" | "strategies:write")[];
         };
+        /** OpenGroup */
+        OpenGroup: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Error Type */
+            error_type: string;
+            /** Platform Error Code */
+            platform_error_code: string;
+            /** Message */
+            message: string;
+            /**
+             * Last Seen
+             * Format: date-time
+             */
+            last_seen: string;
+        };
         /** PinnedNoteIn */
         PinnedNoteIn: {
             /**
@@ -2586,6 +2627,49 @@ export interface components {
             /** Accepted */
             accepted: number;
         };
+        /**
+         * PushedValue
+         * @description A value OpenClaw pushed (or is pushing) to a shop, and the task that set it.
+         */
+        PushedValue: {
+            /** Value */
+            value: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @description the push action's status: pending, applied, failed, awaiting_confirmation, ...
+             */
+            status: string;
+            /**
+             * Task Id
+             * Format: uuid
+             */
+            task_id: string;
+            /**
+             * Task Source
+             * @description strategy, erp, manual or schedule
+             */
+            task_source: string;
+            /**
+             * Request Id
+             * @description the ERP's request_id, when an ERP push set it
+             */
+            request_id: string | null;
+            /** Created By */
+            created_by: string | null;
+            /** Strategy Id */
+            strategy_id: string | null;
+            /** Strategy Name */
+            strategy_name: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+        };
         /** RetryIn */
         RetryIn: {
             /**
@@ -2692,6 +2776,14 @@ export interface components {
              * @enum {string}
              */
             language: "zh-CN" | "en";
+            /** Reporting Currency */
+            reporting_currency: string;
+            /** Fx Rates */
+            fx_rates: {
+                [key: string]: string;
+            };
+            /** Price Spread Pct */
+            price_spread_pct: number;
             /**
              * Updated At
              * Format: date-time
@@ -2715,6 +2807,23 @@ export interface components {
              * @description the tenant's default language
              */
             language?: ("zh-CN" | "en") | null;
+            /**
+             * Reporting Currency
+             * @description ISO 4217 code prices are compared in
+             */
+            reporting_currency?: string | null;
+            /**
+             * Fx Rates
+             * @description units of the reporting currency per unit of each currency; replaced whole
+             */
+            fx_rates?: {
+                [key: string]: number | string;
+            } | null;
+            /**
+             * Price Spread Pct
+             * @description a SKU whose shop prices spread wider than this (in %) is flagged
+             */
+            price_spread_pct?: number | null;
         };
         /** ShopCreate */
         ShopCreate: {
@@ -2783,6 +2892,62 @@ export interface components {
              */
             updated_at: string;
         };
+        /** ShopTrace */
+        ShopTrace: {
+            /**
+             * Shop Id
+             * Format: uuid
+             */
+            shop_id: string;
+            /** Shop Name */
+            shop_name: string;
+            /** Platform */
+            platform: string;
+            /** Market */
+            market: string;
+            /** Currency */
+            currency: string;
+            /** Bound */
+            bound: boolean;
+            /** Platform Item Id */
+            platform_item_id: string | null;
+            /** Platform Variant Id */
+            platform_variant_id: string | null;
+            /**
+             * Platform Status
+             * @description the listing's status word on the platform, as last read
+             */
+            platform_status: string | null;
+            /**
+             * Platform Price
+             * @description the price the platform showed at platform_seen_at
+             */
+            platform_price: string | null;
+            /** Platform Quantity */
+            platform_quantity: number | null;
+            /**
+             * Platform Seen At
+             * @description when a read-back or catalog sync last read the listing
+             */
+            platform_seen_at: string | null;
+            /**
+             * Current Price
+             * @description the platform's price, else the last price applied
+             */
+            current_price: string | null;
+            /**
+             * Price In Reporting
+             * @description current_price in the tenant's reporting currency
+             */
+            price_in_reporting: string | null;
+            /** @description the price asked for last, applied or not */
+            desired_price: components["schemas"]["PushedValue"] | null;
+            applied_price: components["schemas"]["PushedValue"] | null;
+            desired_stock: components["schemas"]["PushedValue"] | null;
+            applied_stock: components["schemas"]["PushedValue"] | null;
+            /** Open Groups */
+            open_groups: components["schemas"]["OpenGroup"][];
+        };
         /** ShopUpdate */
         ShopUpdate: {
             /** Name */
@@ -2846,6 +3011,43 @@ export interface components {
             has_listing_draft: boolean;
             /** Bindings */
             bindings: components["schemas"]["BindingOut"][];
+        };
+        /** SkuTrace */
+        SkuTrace: {
+            /** Sku */
+            sku: string;
+            /** Title */
+            title: string;
+            /**
+             * Base Prices
+             * @description the ERP's base prices by currency
+             */
+            base_prices: {
+                [key: string]: unknown;
+            };
+            /** Available Quantity */
+            available_quantity: number | null;
+            /** Reporting Currency */
+            reporting_currency: string;
+            /**
+             * Spread Pct
+             * @description highest shop price above the lowest, in % (reporting currency)
+             */
+            spread_pct: string | null;
+            /** Spread Limit Pct */
+            spread_limit_pct: number;
+            /**
+             * Flagged
+             * @description spread_pct is over the tenant's price_spread_pct
+             */
+            flagged: boolean;
+            /**
+             * Missing Rates
+             * @description currencies with a price but no FX rate: left out of the spread
+             */
+            missing_rates: string[];
+            /** Shops */
+            shops: components["schemas"]["ShopTrace"][];
         };
         /** SkusUpsert */
         SkusUpsert: {
@@ -5104,6 +5306,89 @@ export interface operations {
             };
             /** @description The shop is archived and takes no new bindings */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "skus-trace": {
+        parameters: {
+            query: {
+                /** @description the SKU code */
+                sku: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkuTrace"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such SKU */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
