@@ -7,6 +7,7 @@ import { useI18n } from "../../app/useI18n";
 import { usePermissions } from "../auth/hooks";
 import { useShops } from "../strategies/hooks";
 import { useCatalogSync } from "./hooks";
+import { SkuTraceDrawer } from "./SkuTraceDrawer";
 import { SkuTable } from "./SkuTable";
 
 /** The catalog, read-only: SKUs with their bindings per shop, the unbound ones first; filters live in the URL. */
@@ -24,7 +25,7 @@ export default function CatalogPage() {
   const shopsInView = useMemo(() => (shopId ? activeShops.filter((s) => s.id === shopId) : activeShops), [activeShops, shopId]);
   const query = { ...(q ? { q } : {}), ...(shopId ? { shop_id: shopId } : {}) };
 
-  const setFilter = (name: "q" | "shop_id" | "unbound", value: string | undefined) => {
+  const setFilter = (name: "q" | "shop_id" | "unbound" | "trace", value: string | undefined) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
@@ -94,6 +95,7 @@ export default function CatalogPage() {
           <SkuTable query={{ ...query, unbound: false }} shopsInView={shopsInView} emptyText={t("catalog.empty")} testId="catalog-bound" />
         </section>
       )}
+      <SkuTraceDrawer sku={params.get("trace")} onClose={() => setFilter("trace", undefined)} />
     </Space>
   );
 }

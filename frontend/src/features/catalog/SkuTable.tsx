@@ -12,6 +12,13 @@ import { type Sku, type SkuQuery, useSkus } from "./hooks";
 
 const PAGE_SIZE = 50;
 
+/** The current catalog URL with the price-tracing drawer of `sku` open. */
+function traceParams(sku: string): string {
+  const params = new URLSearchParams(window.location.search);
+  params.set("trace", sku);
+  return params.toString();
+}
+
 /** A paged list of SKUs: how many shops in view each is bound in, where it is not, and (expanded) its bindings. */
 export function SkuTable({
   query,
@@ -75,7 +82,14 @@ export function SkuTable({
         expandable={{
           expandRowByClick: true,
           rowExpandable: (sku) => sku.bindings.length > 0,
-          expandedRowRender: (sku) => <BindingsTable bindings={sku.bindings} />,
+          expandedRowRender: (sku) => (
+            <Space orientation="vertical" style={{ width: "100%" }}>
+              <Link to={`?${traceParams(sku.sku)}`} data-testid="sku-trace-link">
+                {t("catalog.traceLink")} →
+              </Link>
+              <BindingsTable bindings={sku.bindings} />
+            </Space>
+          ),
         }}
         onRow={(sku) => ({ "data-testid": "sku-row", "aria-label": sku.sku }) as object}
         data-testid={testId}

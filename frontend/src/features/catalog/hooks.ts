@@ -5,6 +5,8 @@ import type { operations } from "../../api/schema";
 
 export type Sku = Schemas["SkuOut"];
 export type Binding = Schemas["BindingOut"];
+export type ShopTrace = Schemas["ShopTrace"];
+export type PushedValue = Schemas["PushedValue"];
 export type SkuQuery = NonNullable<operations["skus-list"]["parameters"]["query"]>;
 
 /** One page of the catalog: SKUs by code, each with its bindings (of `shop_id`, or of every active shop). */
@@ -23,5 +25,14 @@ export function useCatalogSync() {
     mutationFn: (shopId: string) =>
       call(api.POST("/v1/shops/{shop_id}/catalog-sync", { params: { path: { shop_id: shopId } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ["tasks"] }),
+  });
+}
+
+/** One SKU in every shop, for the price-tracing drawer. */
+export function useSkuTrace(sku: string | null) {
+  return useQuery({
+    queryKey: ["catalog", "trace", sku],
+    queryFn: () => call(api.GET("/v1/skus/trace", { params: { query: { sku: sku ?? "" } } })),
+    enabled: sku !== null,
   });
 }

@@ -5,10 +5,11 @@ import type { Language } from "../../app/language";
 import { useI18n } from "../../app/useI18n";
 import { usePermissions } from "../auth/hooks";
 import { type SettingsUpdate, useSettings, useUpdateSettings } from "./hooks";
+import { PriceTracingCard } from "./PriceTracingCard";
 import { useTenantTime } from "./tenantTime";
 import { timeZoneOptions } from "./timeZones";
 
-type Values = Required<{ [K in keyof SettingsUpdate]: NonNullable<SettingsUpdate[K]> }>;
+type Values = Required<{ [K in "retention_days" | "timezone" | "language"]: NonNullable<SettingsUpdate[K]> }>;
 
 const LANGUAGES: { value: Language; label: string }[] = [
   { value: "zh-CN", label: "简体中文" },
@@ -19,6 +20,7 @@ export default function SettingsPage() {
   return (
     <Space orientation="vertical" size="large" style={{ width: "100%", maxWidth: 720 }}>
       <TenantSettingsCard />
+      <PriceTracingCard />
       <BrowserLanguageCard />
     </Space>
   );
@@ -36,7 +38,10 @@ function TenantSettingsCard() {
   const zones = useMemo(() => timeZoneOptions(settings.data?.timezone), [settings.data?.timezone]);
 
   useEffect(() => {
-    if (settings.data) form.setFieldsValue(settings.data);
+    if (settings.data) {
+      const { retention_days, timezone, language } = settings.data;
+      form.setFieldsValue({ retention_days, timezone, language });
+    }
   }, [form, settings.data]);
 
   const save = (values: Values) =>
