@@ -75,3 +75,25 @@ test("the catalog speaks English", async ({ page }) => {
   await page.waitForLoadState("networkidle");
   await screenshot(page, "77-catalog-en");
 });
+
+test("a SKU's prices in every shop trace back to the tasks that pushed them", async ({ page }) => {
+  await logIn(page, demoAdmin);
+  await page.goto(`/catalog?q=${NEW_ARRIVAL}`);
+  await boundRows(page).first().click();
+  await page.getByTestId("sku-trace-link").click();
+  await expect(page).toHaveURL(/[?&]trace=/);
+  const trace = page.getByTestId("sku-trace");
+  await expect(trace).toBeVisible();
+  const shops = trace.getByTestId("trace-shop");
+  await expect(shops).toHaveCount(12); // every active shop of the demo, bound or not
+  await expect(shops.filter({ hasText: "未绑定" })).toHaveCount(2); // the two Thai shops
+  await expect(page.getByTestId("trace-spread")).toBeVisible();
+  // Each value pushed names its task: the link opens it.
+  const taskLink = trace.getByTestId("trace-task").first();
+  await expect(taskLink).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  await screenshot(page, "78-catalog-trace", { fullPage: false });
+  await taskLink.click();
+  await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("task-detail")).toBeVisible();
+});

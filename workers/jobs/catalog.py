@@ -13,7 +13,7 @@ from api.shops import catalog_sync
 from api.shops.catalog_sync import Rejection, SyncedListing
 from workers import clients
 from workers.jobs.pushes import tenant_ids, unit_of_work
-from workers.platforms.base import CatalogListing, PlatformClient, PlatformError
+from workers.platforms.base import CatalogListing, CatalogReader, PlatformClient, PlatformError
 
 log = structlog.get_logger("openclaw.jobs.catalog")
 # A shop of 100,000 listings at 20 a page (Amazon's largest page) is 5,000 pages; past this a platform that keeps
@@ -45,8 +45,14 @@ class PageRefused(Exception):
         super().__init__(f"{first.error_type.value} {first.platform_code}: {first.platform_message}")
 
 
+class NoCatalogApi(Exception):
+    """The platform's client does not read listings yet: the sync says so instead of failing obscurely."""
+
+
 async def read_catalog(client: PlatformClient) -> tuple[list[SyncedListing], str | None]:
     """Every listing of the shop, and the trace of the first page (the events link to it)."""
+    if not isinstance(client, CatalogReader):
+        raise NoCatalogApi(f"reading the {client.platform.value} catalog is not available yet")
     listings: list[SyncedListing] = []
     cursor: str | None = None
     seen: set[str] = set()
@@ -75,7 +81,7 @@ async def sync_catalog(ctx: dict[str, Any], tenant_id: str, task_id: str) -> dic
         client, recorder = await clients.open_client(ctx, tenant, shop, task)
         async with recorder:
             listings, trace_id = await read_catalog(client)
-    except (clients.NoConnection, PageRefused) as refused:
+    except (clients.NoConnection, NoCatalogApi, PageRefused) as refused:
         async with unit_of_work(ctx, tenant) as session:
             await catalog_sync.fail(session, tenant, task_key, str(refused))
         return {"failed": 1}

@@ -232,11 +232,16 @@ class PlatformClient(Protocol):
 
     async def get_listing_status(self, refs: Sequence[ListingRef]) -> list[ListingStatus]: ...
 
+    async def refresh_access_token(self) -> TokenSet: ...
+
+
+@runtime_checkable
+class CatalogReader(Protocol):
+    """A client that can page through its shop's listings (the catalog sync's reading half)."""
+
     async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
         """One page of the shop's listings with their platform-side state, from `cursor` (None: the first)."""
         ...
-
-    async def refresh_access_token(self) -> TokenSet: ...
 
 
 class TraceRecorder(Protocol):

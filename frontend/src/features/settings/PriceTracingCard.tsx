@@ -26,7 +26,7 @@ export function PriceTracingCard() {
   useEffect(() => {
     if (!settings.data) return;
     const { reporting_currency, price_spread_pct, fx_rates } = settings.data;
-    const rates = Object.entries(fx_rates).map(([currency, rate]) => ({ currency, rate: String(rate) }));
+    const rates = Object.entries(fx_rates ?? {}).map(([currency, rate]) => ({ currency, rate: String(rate) }));
     form.setFieldsValue({ reporting_currency, price_spread_pct, rates });
   }, [form, settings.data]);
 
@@ -76,7 +76,7 @@ export function PriceTracingCard() {
         {isAdmin && (
           <div>
             <Button type="primary" htmlType="submit" loading={update.isPending}>
-              {t("settings.save")}
+              {t("settings.savePricing")}
             </Button>
           </div>
         )}
