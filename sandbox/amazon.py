@@ -21,6 +21,7 @@ gives Amazon's, with Amazon's issue shape and categories.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import uuid
@@ -55,6 +56,7 @@ RATES: dict[str, Rate] = {
     "getListingsItem": Rate(5, 10),
     "putListingsItem": Rate(5, 10),
     "patchListingsItem": Rate(5, 5),
+    "searchListingsItems": Rate(5, 5),
 }
 METHOD_OPERATIONS = {"GET": "getListingsItem", "PUT": "putListingsItem", "PATCH": "patchListingsItem"}
 # A PATCH is a price or a stock change by the attribute it touches; anything else is a listing change.
@@ -68,6 +70,9 @@ RECOMMENDED_IMAGE_PX = 1000  # Amazon's product image guide: 1000 px or more on 
 PATCH_OPS = frozenset({"add", "replace", "merge", "delete"})
 PUT_REQUIREMENTS = frozenset({"LISTING", "LISTING_PRODUCT_ONLY", "LISTING_OFFER_ONLY"})
 LISTING_PATH = re.compile(r"/listings/2021-08-01/items/(?P<seller>[^/]+)/(?P<sku>[^/]+)$")
+SEARCH_PATH = re.compile(r"/listings/2021-08-01/items/(?P<seller>[^/]+)$")
+SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE_MAX = 10, 20  # searchListingsItems pageSize: default 10, at most 20
+SEARCH_MAX_RESULTS = 1000  # "the maximum number of items (SKUs) that can be returned and paged through is 1000"
 ATTRIBUTE_PATH = re.compile(r"^/attributes/(?P<name>[A-Za-z0-9_]+)$")
 IMAGE_SIZE = re.compile(r"(?P<w>\d{2,5})x(?P<h>\d{2,5})")
 
@@ -194,9 +199,13 @@ class AmazonEmulator:
     async def sp_api(self, request: Request) -> Response:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         match = LISTING_PATH.search(raw_path.decode("latin-1"))
-        if match is None or request.method not in METHOD_OPERATIONS:
+        search = SEARCH_PATH.search(raw_path.decode("latin-1")) if request.method == "GET" else None
+        if search is not None:
+            match = search
+        elif match is None or request.method not in METHOD_OPERATIONS:
             return error_list(404, "NotFound", "The requested resource doesn't exist.")
-        seller_id, sku = unquote(match["seller"]), unquote(match["sku"])
+        assert match is not None
+        seller_id, sku = unquote(match["seller"]), unquote(match.groupdict().get("sku") or "")
 
         status, shop = self.state.token_status(request.headers.get("x-amz-access-token"), "access")
         if shop is None and status == "unknown" and not request.headers.get("x-amz-access-token"):
@@ -224,7 +233,7 @@ class AmazonEmulator:
             shop,
             operation,
             self.answers,
-            bucket=METHOD_OPERATIONS[request.method],
+            bucket="searchListingsItems" if search is not None else METHOD_OPERATIONS[request.method],
             rates=RATES,
             body_size=len(body),
         )
@@ -240,6 +249,8 @@ class AmazonEmulator:
         rate_header = {"x-amzn-RateLimit-Limit": _rate_header(self.sandbox, shop, operation, request.method)}
 
         self.state.settle()
+        if search is not None:
+            return self._search(shop, marketplace_id, request, rate_header)
         if request.method == "GET":
             return self._get(shop, sku, marketplace_id, request, rate_header)
         if not isinstance(payload, dict):
@@ -257,6 +268,33 @@ class AmazonEmulator:
             return error_list(404, "NotFound", "The requested resource doesn't exist.", **headers)
         included = set((request.query_params.get("includedData") or "summaries").split(","))
         return JSONResponse(item_body(listing, marketplace_id, included), headers=_headers(headers))
+
+    def _search(self, shop: ShopState, marketplace_id: str, request: Request, headers: dict[str, str]) -> Response:
+        """searchListingsItems: the seller's listings in SKU order, `pageSize` at a time, paged by `pageToken`."""
+        query = request.query_params
+        try:
+            page_size = int(query.get("pageSize") or SEARCH_PAGE_SIZE)
+            offset = _page_offset(query.get("pageToken"))
+        except ValueError:
+            return error_list(400, "InvalidInput", "Invalid pageToken or pageSize.", "", **headers)
+        if not 1 <= page_size <= SEARCH_PAGE_SIZE_MAX:
+            return error_list(400, "InvalidInput", f"pageSize must be between 1 and {SEARCH_PAGE_SIZE_MAX}.", "")
+        included = set((query.get("includedData") or "summaries").split(","))
+        listings = sorted(shop.catalog.values(), key=lambda listing: listing.sku)
+        reachable = listings[:SEARCH_MAX_RESULTS]
+        page = reachable[offset : offset + page_size]
+        body: dict[str, Any] = {
+            "numberOfResults": len(listings),
+            "items": [item_body(listing, marketplace_id, included) for listing in page],
+        }
+        pagination: dict[str, str] = {}
+        if offset + page_size < len(reachable):
+            pagination["nextToken"] = _page_token(offset + page_size)
+        if offset > 0:
+            pagination["previousToken"] = _page_token(max(0, offset - page_size))
+        if pagination:
+            body["pagination"] = pagination
+        return JSONResponse(body, headers=_headers(headers))
 
     def _patch(
         self,
@@ -537,7 +575,7 @@ def item_body(listing: Listing, marketplace_id: str, included: set[str]) -> dict
             "asin": listing.item_id,
             "productType": listing.category,
             "conditionType": "new_new",
-            "status": ["BUYABLE", "DISCOVERABLE"] if listing.stock > 0 else ["DISCOVERABLE"],
+            "status": _statuses(listing),
             "itemName": listing.title,
             "createdDate": iso(listing.created_at),
             "lastUpdatedDate": iso(listing.updated_at),
@@ -557,10 +595,31 @@ def item_body(listing: Listing, marketplace_id: str, included: set[str]) -> dict
     if "fulfillmentAvailability" in included:
         item["fulfillmentAvailability"] = [{"fulfillmentChannelCode": "DEFAULT", "quantity": listing.stock}]
     if "issues" in included:
-        item["issues"] = []
+        # A suppressed listing's issues are the scenario's, verbatim (severity ERROR, with their enforcements).
+        item["issues"] = list((listing.platform_state or {}).get("reasons") or [])
     if "attributes" in included:
         item["attributes"] = {k: v for k, v in listing.attributes.items() if v is not None}
     return item
+
+
+def _statuses(listing: Listing) -> list[str]:
+    """Summary statuses: a suppressed listing is neither buyable nor discoverable; an empty one only discoverable."""
+    if listing.platform_state is not None:
+        return []
+    return ["BUYABLE", "DISCOVERABLE"] if listing.stock > 0 else ["DISCOVERABLE"]
+
+
+def _page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"sandbox-page:{offset}".encode()).decode()
+
+
+def _page_offset(token: str | None) -> int:
+    if not token:
+        return 0
+    text = base64.urlsafe_b64decode(token.encode()).decode()
+    if not text.startswith("sandbox-page:"):
+        raise ValueError(token)
+    return int(text.removeprefix("sandbox-page:"))
 
 
 def _amount(value: Decimal) -> str:

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp
 
 from sandbox.faults import Faults as FaultEngine
-from sandbox.scenario import Faults, Scenario, load_scenario
+from sandbox.scenario import LISTING_STATES, Faults, ListingStateSpec, Scenario, load_scenario
 from sandbox.state import SandboxState, ShopState, change_json, iso, ledger_entry_json
 
 # The emulator modules; each `mounts(sandbox)` returns its path prefixes (e.g. /amazon and /lwa) and their apps.
@@ -82,6 +82,13 @@ class ClockMove(BaseModel):
     advance_seconds: float = 0.0
 
 
+class ListingStateChange(BaseModel):
+    """A listing's new platform-side state; `status` null puts it back to healthy."""
+
+    status: str | None = None
+    reasons: list[dict[str, Any]] = []
+
+
 def _control_router(sandbox: Sandbox) -> APIRouter:
     router = APIRouter(prefix="/_sandbox", tags=["sandbox"])
     state = sandbox.state
@@ -140,6 +147,19 @@ def _control_router(sandbox: Sandbox) -> APIRouter:
         sandbox.faults.reset()
         return {"shop": shop_id, "faults": faults.model_dump(mode="json")}
 
+    @router.put("/shops/{shop_id}/listings/{sku:path}/state", operation_id="sandbox-listing-state")
+    def set_listing_state(shop_id: str, sku: str, change: ListingStateChange) -> dict[str, Any]:
+        """Set or clear one listing's platform-side state (kept in the state file; undone by reset)."""
+        shop = _shop(sandbox, shop_id)
+        if sku not in shop.catalog:
+            raise HTTPException(404, f"shop {shop_id} has no SKU {sku!r}")
+        words = LISTING_STATES[shop.spec.platform]
+        if change.status is not None and change.status not in words:
+            raise HTTPException(422, f"{change.status!r} is not one of {shop.spec.platform}'s {sorted(words)}")
+        spec = ListingStateSpec(status=change.status, reasons=change.reasons) if change.status else None
+        state.set_listing_state(shop_id, sku, spec)
+        return {"shop": shop_id, "sku": sku, "platform_state": shop.catalog[sku].platform_state}
+
     return router
 
 
@@ -181,4 +201,5 @@ def _shop_json(sandbox: Sandbox, shop_id: str, base: str) -> dict[str, Any]:
         "access_expires_at": iso(access[1]) if access and access[1] else None,
         "refresh_token": refresh[0] if refresh else None,
         "sku_count": len(shop.catalog),
+        "listing_count": len(shop.listings()),
     }

@@ -176,6 +176,88 @@ SHOPS: list[tuple[str, str, str, str, str, int, tuple[str, str], float, dict[str
     ),
 ]
 
+# Platform-side refusals, in each platform's own shape: an Amazon issue that suppresses the listing, a TikTok
+# `audit_failed_reasons[]` entry, a Shopee `item_status_details[]` entry, a Lazada `rejectReason[]` entry.
+SUPPRESSED = {"actions": [{"action": "LISTING_SUPPRESSED"}], "exemption": {"status": "NOT_EXEMPT"}}
+AMAZON_RESTRICTED = {
+    "code": "18742",
+    "message": "Restricted Products Policy Violation",
+    "severity": "ERROR",
+    "attributeNames": [],
+    "categories": [],
+    "enforcements": SUPPRESSED,
+}
+AMAZON_MISSING_WEIGHT = {
+    "code": "90220",
+    "message": "'item_weight' is required but not supplied.",
+    "severity": "ERROR",
+    "attributeNames": ["item_weight"],
+    "categories": ["MISSING_ATTRIBUTE"],
+    "enforcements": SUPPRESSED,
+}
+TIKTOK_LISTING_RULES = {
+    "position": "product",
+    "reasons": ["violate listing rules"],
+    "suggestions": ["The product violates TikTok Shopping listing rules, please check and resubmit."],
+    "listing_platform": "TIKTOK_SHOP",
+}
+TIKTOK_MAIN_IMAGE = {
+    "position": "main_images",
+    "reasons": ["Main image does not meet the requirements"],
+    "suggestions": ["Upload a clear main image on a white background showing the whole product."],
+    "listing_platform": "TIKTOK_SHOP",
+}
+SHOPEE_LICENSE = {
+    "violation_type": "Prohibited Listing",
+    "violation_reason": "License Reason",
+    "suggestion": "Upload license",
+    "fix_deadline_time": 1767225600,
+    "update_time": 1764633600,
+}
+SHOPEE_COUNTERFEIT = {
+    "violation_type": "Prohibited Listing",
+    "violation_reason": "Counterfeit and IP Infringement",
+    "suggestion": "Only list authentic products you have the right to sell",
+    "fix_deadline_time": 0,
+    "update_time": 1764633600,
+}
+LAZADA_IMAGE = {"suggestion": "Please upload clear product images", "violationDetail": "Poor image quality"}
+LAZADA_CATEGORY = {"suggestion": "Please select the correct category", "violationDetail": "Wrong category"}
+
+# Shop -> {SKU number: (status, reasons)}: 2-3 refused listings per shop; numbers clear of the faults' SKUs.
+LISTING_STATES: dict[str, dict[int, tuple[str, list[dict[str, Any]]]]] = {
+    "amazon-us": {
+        101: ("SUPPRESSED", [AMAZON_RESTRICTED]),
+        102: ("SUPPRESSED", [AMAZON_MISSING_WEIGHT]),
+        103: ("SUPPRESSED", [AMAZON_RESTRICTED, AMAZON_MISSING_WEIGHT]),
+    },
+    **{
+        shop: {101: ("SUPPRESSED", [AMAZON_RESTRICTED]), 102: ("SUPPRESSED", [AMAZON_MISSING_WEIGHT])}
+        for shop in ("amazon-ca", "amazon-uk", "amazon-de", "amazon-jp")
+    },
+    "tiktok-us": {101: ("FAILED", [TIKTOK_LISTING_RULES]), 102: ("FAILED", [TIKTOK_LISTING_RULES, TIKTOK_MAIN_IMAGE])},
+    "tiktok-uk": {101: ("FAILED", [TIKTOK_LISTING_RULES]), 102: ("FAILED", [TIKTOK_MAIN_IMAGE])},
+    "shopee-my": {
+        101: ("BANNED", [SHOPEE_LICENSE]),
+        102: ("SHOPEE_DELETE", [SHOPEE_COUNTERFEIT]),
+        103: ("BANNED", [SHOPEE_LICENSE, SHOPEE_COUNTERFEIT]),
+    },
+    **{
+        shop: {101: ("BANNED", [SHOPEE_LICENSE]), 102: ("SHOPEE_DELETE", [SHOPEE_COUNTERFEIT])}
+        for shop in ("shopee-th", "shopee-ph")
+    },
+    **{
+        shop: {101: ("rejected", [LAZADA_IMAGE]), 102: ("rejected", [LAZADA_IMAGE, LAZADA_CATEGORY])}
+        for shop in ("lazada-my", "lazada-th")
+    },
+}
+# Shop -> (SKU number, item id, variant id): one more item carrying that SKU's seller SKU. TikTok and Shopee do not
+# enforce unique seller SKUs; Amazon keys listings by seller SKU and Lazada refuses a repeated SellerSku.
+DUPLICATES: dict[str, tuple[int, str, str]] = {
+    "tiktok-us": (5, "1729099999001", "1729199999001"),
+    "shopee-my": (5, "25009999001", "0"),
+}
+
 # Categories assigned round-robin: mostly plain ones, so that the rule-bound categories stay a minority.
 ROTATION = {
     "amazon": ["LUGGAGE", "KITCHEN", "LUGGAGE", "BATTERY", "KITCHEN", "LUGGAGE", "GIFT_CARD", "KITCHEN", "WATCH"],
@@ -251,8 +333,24 @@ def build() -> dict[str, Any]:
                     }
                 ]
             },
+            "listing_states": {
+                f"{prefix}{n:05d}": {"status": status, "reasons": reasons}
+                for n, (status, reasons) in LISTING_STATES.get(shop_id, {}).items()
+            },
             "faults": faults,
         }
+        if shop_id in DUPLICATES:
+            n, item_id, variant_id = DUPLICATES[shop_id]
+            duplicate = {
+                "sku": f"{prefix}{n:05d}",
+                "item_id": item_id,
+                "variant_id": variant_id,
+                "title": f"{name} sandbox item {n} (relisted)",
+                "category": ROTATION[platform][0],
+                "price": prices[0],
+                "stock": 7,
+            }
+            shop["catalog"]["duplicates"] = [duplicate]  # type: ignore[index]
         shops.append(shop)
     return {
         "version": 1,

@@ -44,6 +44,7 @@ from sandbox.lazada_wire import (
     failure,
     parameters,
     product_body,
+    product_state,
     read_payload,
     request_id,
     signature_matches,
@@ -347,11 +348,16 @@ def _products(shop: ShopState) -> dict[str, list[Listing]]:
 
 
 def _matches_filter(listings: list[Listing], status_filter: str) -> bool:
-    if status_filter in ("all", "live"):
+    rejected = product_state(listings) is not None
+    if status_filter == "all":
         return True
+    if status_filter == "rejected":
+        return rejected
+    if status_filter == "live":
+        return not rejected
     if status_filter == "sold-out":
-        return all(listing.stock == 0 for listing in listings)
-    return False  # the sandbox holds no inactive, deleted, pending or rejected products
+        return not rejected and all(listing.stock == 0 for listing in listings)
+    return False  # the sandbox holds no inactive, deleted or pending products
 
 
 def _price_quantity_operations(payload: str) -> list[OperationName]:

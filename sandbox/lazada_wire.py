@@ -218,7 +218,8 @@ def product_body(listings: Sequence[Listing], market: str, reserved: Mapping[str
     first = listings[0]
     item_id = first.item_id or ""
     images = first.attributes.get("images") or ([first.image_url] if first.image_url else [])
-    return {
+    state = product_state(listings)
+    body: dict[str, Any] = {
         "item_id": int(item_id) if item_id.isdigit() else item_id,
         "primary_category": int(first.category) if first.category.isdigit() else first.category,
         "attributes": {"name": first.title, **_product_attributes(first)},
@@ -230,6 +231,15 @@ def product_body(listings: Sequence[Listing], market: str, reserved: Mapping[str
         "subStatus": "",
         "suspendedSkus": [],
     }
+    if state is not None:  # QC rejected it: the product's status and Lazada's reject reasons, verbatim
+        body["status"] = str(state["status"])
+        body["rejectReason"] = list(state.get("reasons") or [])
+    return body
+
+
+def product_state(listings: Sequence[Listing]) -> dict[str, Any] | None:
+    """The platform state of a product (QC `rejected`), from any of its SKUs; None when healthy."""
+    return next((listing.platform_state for listing in listings if listing.platform_state), None)
 
 
 def _product_attributes(listing: Listing) -> dict[str, Any]:

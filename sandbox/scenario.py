@@ -191,6 +191,28 @@ class SkuRule(_Model):
 class Catalog(_Model):
     items: list[SkuSpec] = []
     rules: list[SkuRule] = []
+    # More listings whose seller SKU another item of the shop already carries (TikTok and Shopee do not enforce
+    # unique seller SKUs): they show in the listing APIs only, as the conflict a catalog sync must report.
+    duplicates: list[SkuSpec] = []
+
+
+# The platform-side states a listing can be put in, in each platform's own words: Amazon suppresses a listing
+# (issues of severity ERROR), TikTok's audit FAILED it, Shopee BANNED or deleted it, Lazada's QC rejected it.
+LISTING_STATES: dict[str, frozenset[str]] = {
+    "amazon": frozenset({"SUPPRESSED"}),
+    "tiktok": frozenset({"FAILED"}),
+    "shopee": frozenset({"BANNED", "SHOPEE_DELETE"}),
+    "lazada": frozenset({"rejected"}),
+}
+
+
+class ListingStateSpec(_Model):
+    """A listing refused on the platform's side: its status word and the reasons the platform gives, each in the
+    platform's own shape (an Amazon issue, a TikTok `audit_failed_reasons[]` entry, a Shopee
+    `item_status_details[]` entry, a Lazada `rejectReason[]` entry); the emulators serve them verbatim."""
+
+    status: str = Field(min_length=1)
+    reasons: list[dict[str, Any]] = []
 
 
 class ShopSpec(_Model):
@@ -205,6 +227,8 @@ class ShopSpec(_Model):
     confirmation_delay_seconds: float = Field(default=30.0, ge=0)
     categories: dict[str, CategorySpec] = {}
     catalog: Catalog = Catalog()
+    # Seller SKU -> the platform-side state of that listing (healthy when absent).
+    listing_states: dict[str, ListingStateSpec] = {}
     faults: Faults = Faults()
 
     @model_validator(mode="after")
@@ -214,6 +238,10 @@ class ShopSpec(_Model):
         missing = [k for k in REQUIRED_CREDENTIALS[self.platform] if not self.credentials.get(k)]
         if missing:
             raise ValueError(f"credentials lack {', '.join(missing)} (a {self.platform} shop needs them)")
+        for sku, state in self.listing_states.items():
+            if state.status not in LISTING_STATES[self.platform]:
+                words = sorted(LISTING_STATES[self.platform])
+                raise ValueError(f"listing state of {sku!r}: {state.status!r} is not one of {self.platform}'s {words}")
         return self
 
     def expand_catalog(self, seed: int) -> list[SkuSpec]:
@@ -239,6 +267,16 @@ class Scenario(_Model):
         for shop in self.shops:
             skus = [item.sku for item in shop.expand_catalog(self.seed)]
             _no_duplicates(f"SKU in shop {shop.id}", skus)
+            unknown = sorted(set(shop.listing_states) - set(skus))
+            if unknown:
+                raise ValueError(f"shop {shop.id}: listing_states name SKUs not in its catalog: {unknown}")
+            items = {item.sku: item for item in shop.expand_catalog(self.seed)}
+            for duplicate in shop.catalog.duplicates:
+                original = items.get(duplicate.sku)
+                if original is None or duplicate.item_id in (None, original.item_id):
+                    raise ValueError(
+                        f"shop {shop.id}: duplicate {duplicate.sku!r} must repeat a catalog SKU on another item_id"
+                    )
             categories = {item.category for item in shop.catalog.items} | {
                 c for rule in shop.catalog.rules for c in rule.categories
             }

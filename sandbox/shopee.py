@@ -41,6 +41,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from sandbox import shopee_listings
 from sandbox.app import Sandbox
 from sandbox.faults import Rate
 from sandbox.scenario import OperationName
@@ -62,6 +63,8 @@ SHOP_APIS: dict[str, tuple[str, str, OperationName]] = {
     "/api/v2/product/get_attribute_tree": ("get_attribute_tree", "GET", "listing"),
     "/api/v2/product/get_item_base_info": ("get_item_base_info", "GET", "status"),
     "/api/v2/product/get_model_list": ("get_model_list", "GET", "status"),
+    "/api/v2/product/get_item_list": ("get_item_list", "GET", "status"),
+    "/api/v2/product/get_item_violation_info": ("get_item_violation_info", "GET", "status"),
 }
 # Shopee publishes no numeric limit (rate_limit is empty on every API page); a community report saw ~100 req/s
 # work. The sandbox's default bucket per shop and API is that generous; scenarios set tighter ones.
@@ -203,6 +206,10 @@ class ShopeeEmulator:
         if refused is not None:
             return refused
         self.state.settle()
+        if name == "get_item_list":
+            return shopee_listings.item_list(shop, Params(query.multi_items()))
+        if name == "get_item_violation_info":
+            return shopee_listings.violation_info(shop, Params(query.multi_items()).ints("item_id_list"))
         if method == "GET":
             return self.catalog.read(shop, name, Params(query.multi_items()))
         return self.catalog.write(shop, name, _json_body(body))

@@ -314,7 +314,7 @@ class Catalog:
 
     def _models(self, shop: ShopState, item_id: int) -> dict[int, Listing]:
         """model_id -> listing for one item; {0: listing} for an item without models; {} when unknown."""
-        return {_model_id(listing): listing for listing in shop.catalog.values() if listing.item_id == str(item_id)}
+        return {_model_id(listing): listing for listing in shop.listings() if listing.item_id == str(item_id)}
 
     def _not_found(self, shop: ShopState, item_id: int) -> ShopeeError:
         elsewhere = any(
@@ -425,7 +425,7 @@ def _item_body(shop: ShopState, item_id: int, models: dict[int, Listing]) -> dic
         "item_sku": "" if has_model else first.sku,
         "create_time": int(min(m.created_at for m in models.values()).timestamp()),
         "update_time": int(max(m.updated_at for m in models.values()).timestamp()),
-        "item_status": "NORMAL",
+        "item_status": item_status(list(models.values())),
         "has_model": has_model,
         "deboost": False,
         "image": {"image_id_list": images, "image_url_list": [_image_url(i) for i in images]},
@@ -462,6 +462,16 @@ def _reviewing_body(shop: ShopState, item_id: int, change: Change) -> dict[str, 
             "seller_stock": [{"location_id": "", "stock": stock}],
         },
     }
+
+
+def item_state(listings: list[Listing]) -> dict[str, Any] | None:
+    """The platform state of an item: the one its listings carry (BANNED, SHOPEE_DELETE), None when healthy."""
+    return next((listing.platform_state for listing in listings if listing.platform_state), None)
+
+
+def item_status(listings: list[Listing]) -> str:
+    state = item_state(listings)
+    return str(state["status"]) if state else "NORMAL"
 
 
 def _price_info(listing: Listing) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sandbox.scenario import Faults, OperationName, Scenario, ShopSpec
+from sandbox.scenario import Faults, ListingStateSpec, OperationName, Scenario, ShopSpec, SkuSpec
 
 
 class StateFileError(RuntimeError):
@@ -44,6 +44,8 @@ class Listing:
     sale_price: Decimal | None = None
     image_url: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    # The platform-side refusal of the listing ({"status", "reasons"}), None while it is healthy.
+    platform_state: dict[str, Any] | None = None
     created_at: datetime = field(default_factory=lambda: datetime(2024, 1, 1, tzinfo=UTC))
     updated_at: datetime = field(default_factory=lambda: datetime(2024, 1, 1, tzinfo=UTC))
 
@@ -60,6 +62,7 @@ class Listing:
             "stock": self.stock,
             "image_url": self.image_url,
             "updated_at": _iso(self.updated_at),
+            "platform_state": self.platform_state,
         }
 
 
@@ -108,22 +111,34 @@ class ShopState:
         self.faults: Faults = spec.faults
         self.catalog: dict[str, Listing] = {}
         for item in spec.expand_catalog(seed):
-            self.catalog[item.sku] = Listing(
-                sku=item.sku,
-                category=item.category,
-                price=item.price,
-                currency=spec.currency,
-                stock=item.stock,
-                title=item.title,
-                item_id=item.item_id,
-                variant_id=item.variant_id,
-                sale_price=item.sale_price,
-                image_url=item.image_url,
-            )
+            self.catalog[item.sku] = _listing(item, spec.currency)
+        for sku, state in spec.listing_states.items():
+            self.catalog[sku].platform_state = state.model_dump(mode="json")
+        # Other items carrying a seller SKU of the catalog: read-only, seen by the listing APIs only.
+        self.duplicates: list[Listing] = [_listing(item, spec.currency) for item in spec.catalog.duplicates]
+
+    def listings(self) -> list[Listing]:
+        """Every listing the shop's listing API pages through: the catalog, then the duplicates."""
+        return [*self.catalog.values(), *self.duplicates]
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+
+def _listing(item: SkuSpec, currency: str) -> Listing:
+    return Listing(
+        sku=item.sku,
+        category=item.category,
+        price=item.price,
+        currency=currency,
+        stock=item.stock,
+        title=item.title,
+        item_id=item.item_id,
+        variant_id=item.variant_id,
+        sale_price=item.sale_price,
+        image_url=item.image_url,
+    )
 
 
 class SandboxState:
@@ -274,6 +289,11 @@ class SandboxState:
     def set_faults(self, shop_id: str, faults: Faults) -> None:
         self._commit({"type": "faults", "shop": shop_id, "faults": faults.model_dump(mode="json")})
 
+    def set_listing_state(self, shop_id: str, sku: str, state: ListingStateSpec | None) -> None:
+        """Put one listing in a platform-side state, or back to healthy (None)."""
+        value = state.model_dump(mode="json") if state is not None else None
+        self._commit({"type": "listing_state", "shop": shop_id, "sku": sku, "state": value})
+
     def reset(self) -> None:
         """Back to the scenario as loaded: catalogs, tokens, clock; the ledger is emptied."""
         self._commit({"type": "reset"})
@@ -354,6 +374,10 @@ class SandboxState:
             self._apply_change(self.pending.pop(event["id"]), _parse_time(event["applied_at"]))
         elif kind == "faults":
             self.shops[event["shop"]].faults = Faults.model_validate(event["faults"])
+        elif kind == "listing_state":
+            listing = self.shops[event["shop"]].catalog.get(event["sku"])
+            if listing is not None:
+                listing.platform_state = event["state"]
         elif kind == "reset":
             started = self.started_at
             self._rebuild()

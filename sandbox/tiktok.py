@@ -41,7 +41,8 @@ from sandbox.scenario import OperationName
 from sandbox.state import ShopState
 from sandbox.tiktok_bodies import Call, GatewayAnswers, authorized_shop, envelope, error, request_id
 from sandbox.tiktok_bodies import token_data as token_body
-from sandbox.tiktok_products import Products
+from sandbox.tiktok_products import Products, warehouse_of
+from sandbox.tiktok_search import search_products
 
 # -----------------------------------------------------------------------------------------------------------
 # Tables
@@ -67,6 +68,7 @@ ENDPOINTS = (
     Endpoint("update_price", "POST", re.compile(r"^/product/(\d{6})/products/(\d+)/prices/update$"), "price"),
     Endpoint("update_inventory", "POST", re.compile(r"^/product/(\d{6})/products/(\d+)/inventory/update$"), "stock"),
     Endpoint("create_product", "POST", re.compile(r"^/product/(\d{6})/products$"), "listing"),
+    Endpoint("search_products", "POST", re.compile(r"^/product/(\d{6})/products/search$"), "status"),
     Endpoint("get_product", "GET", re.compile(r"^/product/(\d{6})/products/(\d+)$"), "status"),
     Endpoint("inventory_search", "POST", re.compile(r"^/product/(\d{6})/inventory/search$"), "status"),
     Endpoint("authorized_shops", "GET", re.compile(r"^/authorization/(\d{6})/shops$"), "status", shop_scoped=False),
@@ -108,6 +110,7 @@ class TikTokEmulator:
             "update_inventory": self.products.update_inventory,
             "create_product": self.products.create_product,
             "get_product": self.products.get_product,
+            "search_products": lambda call: search_products(call, warehouse_of),
             "inventory_search": self.products.inventory_search,
             "authorized_shops": lambda call: envelope(call.rid, {"shops": [authorized_shop(call.shop)]}),
         }
@@ -141,7 +144,7 @@ class TikTokEmulator:
         if gated is not None:
             return gated
         self.state.settle()
-        return self.handlers[endpoint.name](Call(shop, rid, ids, body))
+        return self.handlers[endpoint.name](Call(shop, rid, ids, body, dict(request.query_params)))
 
     def _gateway(
         self, request: Request, rid: str, api_path: str, full_path: str, body: bytes, endpoint: Endpoint

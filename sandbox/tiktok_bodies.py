@@ -8,7 +8,7 @@ real bodies quoted in public threads; where a message is ours, ERRORS says so.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -27,6 +27,7 @@ class Call:
     rid: str
     ids: tuple[str, ...]
     body: bytes
+    query: dict[str, str] = field(default_factory=dict)
 
 
 # name -> (code, message). Messages verbatim from the docs / real bodies unless marked "ours".
@@ -223,6 +224,7 @@ def product_body(
     title: str,
     created_at: datetime,
     updated_at: datetime,
+    reasons: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Get Product `data`: `status` combines product and audit state (PENDING while audited, FAILED if refused)."""
     data: dict[str, Any] = {
@@ -241,7 +243,7 @@ def product_body(
     if first is not None and isinstance(first.attributes.get("package_weight"), dict):
         data["package_weight"] = first.attributes["package_weight"]
     if audit == "FAILED":
-        data["audit_failed_reasons"] = [AUDIT_FAILED_REASON]
+        data["audit_failed_reasons"] = [AUDIT_FAILED_REASON] if reasons is None else reasons
     return data
 
 

@@ -29,6 +29,7 @@ from sandbox.tiktok_bodies import (
     product_body,
     sku_body,
 )
+from sandbox.tiktok_search import STATUS_BY_AUDIT, audit_of
 
 PRICE_RANGES = TIKTOK_PRICE_RANGES  # the platform facts table
 # SKUs per product: 300 in BR/EU/JP/MX/UK/US, 100 elsewhere (Create Product; 12052050 on updates).
@@ -42,8 +43,6 @@ DEFAULT_WAREHOUSE = "7068517275539719942"  # the docs' sample warehouse id; a sh
 IMAGE_SIZE = re.compile(r"(?P<w>\d{2,5})x(?P<h>\d{2,5})")
 # A value that carries its unit, e.g. "500 g" or "1.5kg".
 WITH_UNIT = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[^\d\s.,]+")
-# Combined status of a product by its audit result (the `audit` attribute a create stores).
-STATUS_BY_AUDIT = {"APPROVED": "ACTIVATE", "FAILED": "FAILED", "NONE": "DRAFT"}
 
 
 class Refused(Exception):
@@ -224,10 +223,10 @@ class Products:
 
     def get_product(self, call: Call) -> Response:
         shop, product_id = call.shop, call.ids[0]
-        listings = [listing for listing in shop.catalog.values() if listing.item_id == product_id]
-        status, audit = "PENDING", "AUDITING"
+        listings = [listing for listing in shop.listings() if listing.item_id == product_id]
+        status, audit, reasons = "PENDING", "AUDITING", None
         if listings:
-            audit = str(listings[0].attributes.get("audit", "APPROVED"))
+            audit, reasons = audit_of(listings)
             status = STATUS_BY_AUDIT.get(audit, "ACTIVATE")
         else:
             listings = self._pending_product(shop, product_id)  # created, still in audit
@@ -246,6 +245,7 @@ class Products:
             title=first.title,
             created_at=first.created_at,
             updated_at=max(listing.updated_at for listing in listings),
+            reasons=reasons,
         )
         return envelope(call.rid, data)
 
@@ -304,7 +304,7 @@ class Products:
             if active:
                 raise Refused("status_unavailable")
             return pending
-        if active and any(listing.attributes.get("audit", "APPROVED") != "APPROVED" for listing in listings.values()):
+        if active and audit_of(list(listings.values()))[0] != "APPROVED":
             raise Refused("status_unavailable")
         return listings
 

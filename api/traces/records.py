@@ -17,6 +17,7 @@ class Operation(StrEnum):
     stock = "stock"
     listing = "listing"
     status = "status"
+    catalog = "catalog"  # paging through the shop's listing API (a catalog sync)
     auth = "auth"
 
 

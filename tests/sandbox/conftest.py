@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ import uvicorn
 from api.errors.taxonomy import ErrorType
 from sandbox import create_app
 from sandbox.app import Sandbox
-from sandbox.scenario import parse_scenario
+from sandbox.scenario import DEFAULT_SCENARIO, parse_scenario
 from workers.platforms.base import ItemResult, ListingStatus
 
 AMAZON_APP = {"client_id": "amzn1.application-oa2-client.test", "client_secret": "test-client-secret"}
@@ -130,6 +131,14 @@ class RunningSandbox:
 @pytest.fixture
 def sandbox() -> Iterator[RunningSandbox]:
     running = RunningSandbox(scenario_data()).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def default_sandbox() -> Iterator[RunningSandbox]:
+    """The shipped default scenario (12 shops), as the demo and the catalog-sync job see it."""
+    running = RunningSandbox(json.loads(DEFAULT_SCENARIO.read_text(encoding="utf-8"))).start()
     yield running
     running.stop()
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from api.errors.taxonomy import ErrorType, Severity
+from tests.sandbox.catalog_helpers import connect, read_catalog, rejected_by_sku, set_listing_state
 from tests.sandbox.conftest import AMAZON_APP, RunningSandbox, no_sleep, types
 from workers.platforms.base import (
     ClientDeps,
@@ -219,3 +220,32 @@ async def test_a_fractional_yen_price_is_stopped_by_our_pre_check_before_anythin
     [result] = await client.update_prices([PriceUpdate(ListingRef("JP-1"), Decimal("1400.5"), "JPY")])
     assert types(result) == [ErrorType.VALIDATION_FAILED]
     assert sandbox.pending()["count"] == 0
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The catalog of a default-scenario shop
+
+
+async def test_the_catalog_of_a_default_shop_lists_every_sku_and_its_suppressed_listings(
+    default_sandbox: RunningSandbox, http: httpx.AsyncClient
+) -> None:
+    client = connect(default_sandbox, http, "amazon-ca")
+
+    listings, pages = await read_catalog(client)
+
+    assert (len(listings), pages) == (400, 20) and len({listing.ref.sku for listing in listings}) == 400
+    assert rejected_by_sku(listings) == {
+        "AMZ-CA-00101": [("18742", "Restricted Products Policy Violation")],
+        "AMZ-CA-00102": [("90220", "'item_weight' is required but not supplied.")],
+    }
+    suppressed = next(listing for listing in listings if listing.ref.sku == "AMZ-CA-00102")
+    assert suppressed.rejected[0].missing_fields == ("item_weight",) and suppressed.status is None
+    [status] = await client.get_listing_status([suppressed.ref])
+    assert [(e.error_type, e.platform_code) for e in status.errors] == [(ErrorType.LISTING_REJECTED, "90220")]
+
+    set_listing_state(default_sandbox, "amazon-ca", "AMZ-CA-00102", None)
+
+    listings, _ = await read_catalog(client)
+    assert list(rejected_by_sku(listings)) == ["AMZ-CA-00101"]
+    [status] = await client.get_listing_status([suppressed.ref])
+    assert status.errors == [] and "DISCOVERABLE" in (status.status or "")

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
+from tests.sandbox.catalog_helpers import connect, read_catalog, rejected_by_sku, set_listing_state
 from tests.sandbox.conftest import RunningSandbox, no_sleep, types
 from tests.sandbox.test_lazada_emulator import (
     LAZADA_APP,
@@ -336,3 +337,30 @@ async def test_a_price_with_three_decimals_is_stopped_by_our_pre_check_before_an
     [result] = await client_for(lazada, http).update_prices([PriceUpdate(tea(), Decimal("29.999"), "MYR")])
     assert types(result) == [ErrorType.VALIDATION_FAILED]
     assert lazada.pending()["count"] == 0
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The catalog of a default-scenario shop
+
+
+async def test_the_catalog_of_a_default_shop_lists_every_sku_and_its_qc_rejections(
+    default_sandbox: RunningSandbox, http: httpx.AsyncClient
+) -> None:
+    client = connect(default_sandbox, http, "lazada-my")
+
+    listings, pages = await read_catalog(client)
+
+    assert (len(listings), pages) == (499, 10)
+    image = ("rejected", "Poor image quality; Please upload clear product images")
+    category = ("rejected", "Wrong category; Please select the correct category")
+    assert rejected_by_sku(listings) == {"LZD-MY-00101": [image], "LZD-MY-00102": [image, category]}
+    rejected = next(listing for listing in listings if listing.ref.sku == "LZD-MY-00102")
+    [status] = await client.get_listing_status([rejected.ref])
+    assert [e.platform_message for e in status.errors] == [image[1], category[1]]
+
+    set_listing_state(default_sandbox, "lazada-my", "LZD-MY-00102", None)
+
+    listings, _ = await read_catalog(client)
+    assert list(rejected_by_sku(listings)) == ["LZD-MY-00101"]
+    [status] = await client.get_listing_status([rejected.ref])
+    assert status.errors == [] and status.found

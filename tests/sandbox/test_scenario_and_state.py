@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from sandbox import ScenarioError, create_app, load_scenario
+from sandbox.scenario import ListingStateSpec
 from sandbox.state import SandboxState, StateFileError
 from tests.sandbox.conftest import RunningSandbox, scenario_data
 from tests.sandbox.test_amazon_emulator import patch, price_patch
@@ -119,3 +120,60 @@ def test_the_shops_hook_lists_base_urls_and_current_tokens(sandbox: RunningSandb
     assert shops["amz-us"]["auth_base_url"] == f"{sandbox.url}/lwa"
     assert shops["amz-us"]["access_token"] == "Atza|test-access-us"
     assert shops["amz-us"]["sku_count"] == 7  # 3 listed + 5 generated - 1 unknown to the platform
+
+
+# -----------------------------------------------------------------------------------------------------------
+# Platform-side listing states
+
+
+SUPPRESSED = {"status": "SUPPRESSED", "reasons": [{"code": "18742", "message": "Restricted", "severity": "ERROR"}]}
+
+
+def test_listing_states_must_use_the_platforms_words_and_name_catalog_skus(tmp_path: Path) -> None:
+    data = scenario_data()
+    data["shops"][0]["listing_states"] = {"BAG-1": {"status": "BANNED"}}
+    with pytest.raises(ScenarioError, match="'BANNED' is not one of amazon's \\['SUPPRESSED'\\]"):
+        load_scenario(write(tmp_path, data))
+    data["shops"][0]["listing_states"] = {"NO-SUCH-SKU": SUPPRESSED}
+    with pytest.raises(ScenarioError, match="listing_states name SKUs not in its catalog: \\['NO-SUCH-SKU'\\]"):
+        load_scenario(write(tmp_path, data))
+
+
+def test_a_duplicate_must_repeat_a_catalog_sku_on_another_item(tmp_path: Path) -> None:
+    data = scenario_data()
+    duplicate = {"sku": "BAG-1", "item_id": "B0TEST0001", "category": "LUGGAGE", "price": "1", "stock": 1}
+    data["shops"][0]["catalog"]["duplicates"] = [duplicate]
+    with pytest.raises(ScenarioError, match="duplicate 'BAG-1' must repeat a catalog SKU on another item_id"):
+        load_scenario(write(tmp_path, data))
+
+
+def test_a_listing_state_set_at_run_time_survives_a_restart_and_is_undone_by_reset(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, scenario_data()))
+    journal = tmp_path / "state.jsonl"
+    state = SandboxState(scenario, journal)
+    assert state.shop("amz-us").catalog["BAG-1"].platform_state is None
+
+    state.set_listing_state("amz-us", "BAG-1", ListingStateSpec.model_validate(SUPPRESSED))
+    restarted = SandboxState(scenario, journal)
+    assert restarted.shop("amz-us").catalog["BAG-1"].platform_state == SUPPRESSED
+
+    restarted.reset()
+    assert restarted.shop("amz-us").catalog["BAG-1"].platform_state is None
+
+
+def test_the_hook_refuses_another_platforms_state_and_an_unknown_sku(sandbox: RunningSandbox) -> None:
+    hook = f"{sandbox.url}/_sandbox/shops/amz-us/listings"
+    assert httpx.put(f"{hook}/BAG-1/state", json={"status": "FAILED"}).status_code == 422
+    assert httpx.put(f"{hook}/NOPE/state", json=SUPPRESSED).status_code == 404
+    answer = httpx.put(f"{hook}/A%2FB%207/state", json=SUPPRESSED)
+    assert answer.status_code == 200 and answer.json()["platform_state"] == SUPPRESSED
+
+
+def test_the_default_scenario_refuses_2_or_3_listings_per_shop_and_repeats_two_seller_skus() -> None:
+    scenario = load_scenario()
+    refused = {shop.id: len(shop.listing_states) for shop in scenario.shops}
+    assert set(refused.values()) <= {2, 3} and len(refused) == 12
+    duplicates = {
+        shop.id: [d.sku for d in shop.catalog.duplicates] for shop in scenario.shops if shop.catalog.duplicates
+    }
+    assert duplicates == {"tiktok-us": ["TTS-US-00005"], "shopee-my": ["SHP-MY-00005"]}

@@ -13,6 +13,7 @@ import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
 from sandbox.shopee_catalog import attribute_id
+from tests.sandbox.catalog_helpers import connect, item_ids_of, read_catalog, rejected_by_sku, set_listing_state
 from tests.sandbox.conftest import RunningSandbox, no_sleep, types
 from tests.sandbox.test_shopee_emulator import (
     MY_ACCESS,
@@ -367,3 +368,37 @@ async def test_a_wrong_partner_key_is_refused_as_a_wrong_sign_and_kept_raw(
     [result] = await client_for(shopee_sandbox, http, credentials=credentials).update_prices([price(MUG, "30")])
     assert types(result) == [ErrorType.AUTH_SCOPE_MISSING]  # the app's own credentials: no token refresh fixes it
     assert (result.errors[0].platform_code, result.errors[0].platform_message) == ("error_sign", "Wrong sign.")
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The catalog of a default-scenario shop
+
+
+async def test_the_catalog_of_a_default_shop_lists_every_item_its_bans_and_a_repeated_seller_sku(
+    default_sandbox: RunningSandbox, http: httpx.AsyncClient
+) -> None:
+    client = connect(default_sandbox, http, "shopee-my")
+
+    listings, pages = await read_catalog(client)
+
+    assert (len(listings), pages) == (500, 5)
+    license = ("BANNED", "Prohibited Listing: License Reason (Upload license)")
+    counterfeit = (
+        "Prohibited Listing: Counterfeit and IP Infringement (Only list authentic products you have the right to sell)"
+    )
+    assert rejected_by_sku(listings) == {
+        "SHP-MY-00101": [license],
+        "SHP-MY-00102": [("SHOPEE_DELETE", counterfeit)],
+        "SHP-MY-00103": [license, ("BANNED", counterfeit)],
+    }
+    assert item_ids_of(listings, "SHP-MY-00005") == ["25000000005", "25009999001"]  # one seller SKU, two items
+    banned = next(listing for listing in listings if listing.ref.sku == "SHP-MY-00101")
+    [status] = await client.get_listing_status([banned.ref])
+    assert (status.status, [e.platform_message for e in status.errors]) == ("BANNED", [license[1]])
+
+    set_listing_state(default_sandbox, "shopee-my", "SHP-MY-00101", None)
+
+    listings, _ = await read_catalog(client)
+    assert list(rejected_by_sku(listings)) == ["SHP-MY-00102", "SHP-MY-00103"]
+    [status] = await client.get_listing_status([banned.ref])
+    assert (status.status, status.errors) == ("NORMAL", [])

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from api.errors.taxonomy import ErrorType, Severity
+from tests.sandbox.catalog_helpers import connect, item_ids_of, read_catalog, rejected_by_sku, set_listing_state
 from tests.sandbox.conftest import RunningSandbox, no_sleep, types
 from tests.sandbox.test_tiktok_emulator import (
     BAG_1,
@@ -357,3 +358,36 @@ async def test_a_price_in_another_currency_than_the_shops_is_not_effective(
 ) -> None:
     [result] = await client_for(tiktok, http).update_prices([PriceUpdate(BAG_REF, Decimal("70"), "GBP")])
     assert types(result) == [ErrorType.PRICE_NOT_EFFECTIVE] and result.errors[0].platform_code == "12052084"
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The catalog of a default-scenario shop
+
+
+async def test_the_catalog_of_a_default_shop_lists_every_sku_its_failed_audits_and_a_repeated_seller_sku(
+    default_sandbox: RunningSandbox, http: httpx.AsyncClient
+) -> None:
+    client = connect(default_sandbox, http, "tiktok-us")
+
+    listings, pages = await read_catalog(client)
+
+    assert (len(listings), pages) == (600, 6)
+    listing_rules = (
+        "violate listing rules; The product violates TikTok Shopping listing rules, please check and resubmit."
+    )
+    main_image = "Main image does not meet the requirements; Upload a clear main image on a white background showing the whole product."
+    assert rejected_by_sku(listings) == {
+        "TTS-US-00101": [("AUDIT_FAILED", listing_rules)],
+        "TTS-US-00102": [("AUDIT_FAILED", listing_rules), ("AUDIT_FAILED", main_image)],
+    }
+    assert item_ids_of(listings, "TTS-US-00005") == ["1729000000005", "1729099999001"]  # one seller SKU, two items
+    failed = next(listing for listing in listings if listing.ref.sku == "TTS-US-00101")
+    [status] = await client.get_listing_status([failed.ref])
+    assert (status.status, [e.error_type for e in status.errors]) == ("FAILED", [ErrorType.LISTING_REJECTED])
+
+    set_listing_state(default_sandbox, "tiktok-us", "TTS-US-00101", None)
+
+    listings, _ = await read_catalog(client)
+    assert list(rejected_by_sku(listings)) == ["TTS-US-00102"]
+    [status] = await client.get_listing_status([failed.ref])
+    assert (status.status, status.errors) == ("ACTIVATE", [])

@@ -14,11 +14,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from api.errors.taxonomy import ErrorType, Severity, doc_url
 from api.platforms import ACCESS_TOKEN_LIFETIME as LIFETIMES
+from workers.platforms.amazon.catalog import CATALOG_INCLUDED_DATA, PAGE_SIZE, SEARCH_PATH, search_page
 from workers.platforms.amazon.codes import (
     HOSTS,
     LWA_HOST,
@@ -49,6 +51,7 @@ from workers.platforms.amazon.wire import (
 )
 from workers.platforms.base import (
     CallOutcome,
+    CatalogPage,
     ClientDeps,
     Connection,
     ItemResult,
@@ -81,6 +84,7 @@ RATES: dict[str, Rate] = {
     "patchListingsItem": Rate(5, 5),
     "putListingsItem": Rate(5, 10),
     "getListingsItem": Rate(5, 10),
+    "searchListingsItems": Rate(5, 5),
 }
 # Our operation -> the Amazon operation whose token bucket it draws from. Price and stock both patch the listing,
 # so they share Amazon's one patchListingsItem bucket. The LWA endpoint documents no rate: not limited.
@@ -89,6 +93,7 @@ AMAZON_OPERATIONS: dict[Operation, str] = {
     Operation.stock: "patchListingsItem",
     Operation.listing: "putListingsItem",
     Operation.status: "getListingsItem",
+    Operation.catalog: "searchListingsItems",
 }
 # Batch sizes: every Listings Items operation takes exactly one SKU per call, so each item is its own request
 # (`_each`); the bulk alternative, JSON_LISTINGS_FEED, is asynchronous and not used here.
@@ -182,6 +187,25 @@ class Client:
     async def get_listing_status(self, refs: Sequence[ListingRef]) -> list[ListingStatus]:
         return await self._each(refs, self._status)
 
+    async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
+        """One searchListingsItems page (20 SKUs); the cursor is Amazon's own pageToken."""
+        params = {
+            "marketplaceIds": self.market.marketplace_id,
+            "includedData": CATALOG_INCLUDED_DATA,
+            "pageSize": str(PAGE_SIZE),
+        }
+        if cursor:
+            params["pageToken"] = cursor
+        path = SEARCH_PATH.format(seller_id=quote(self.seller_id, safe=""))
+        call = await self._call(Operation.catalog, "GET", "", params, None, path=path)
+        if call.errors:
+            return CatalogPage(listings=[], next_cursor=None, errors=call.errors)
+        page = search_page(call.body, self.market.marketplace_id)
+        if isinstance(page, PlatformError):
+            return CatalogPage(listings=[], next_cursor=None, errors=[page])
+        listings, next_token = page
+        return CatalogPage(listings=listings, next_cursor=next_token)
+
     async def refresh_access_token(self) -> TokenSet:
         """Refresh now (under the shop's refresh lock); raises AmazonAuthError when LWA refuses or is down."""
         async with self.refresh_lock(f"{PLATFORM.value}:{self.connection.shop_id}"):
@@ -248,15 +272,23 @@ class Client:
     # -- sending, with one refresh on a rejected token -----------------------------------------------------
 
     async def _call(
-        self, operation: Operation, method: str, sku: str, params: Mapping[str, str], body: bytes | None
+        self,
+        operation: Operation,
+        method: str,
+        sku: str,
+        params: Mapping[str, str],
+        body: bytes | None,
+        *,
+        path: str | None = None,
     ) -> CallOutcome:
+        url = f"{self.base_url}{path or listing_path(self.seller_id, sku)}"
         try:
             token = await self._current_token()
-            response = await self._send(operation, method, sku, params, body, token)
+            response = await self._send(operation, method, url, params, body, token)
             errors = _outcome(response, operation)
             if errors and all(token_rejected(e) for e in errors) and token not in self._issued:
                 token = await self._refresh_after_rejection(token)
-                response = await self._send(operation, method, sku, params, body, token)
+                response = await self._send(operation, method, url, params, body, token)
                 errors = _outcome(response, operation)
             # Refused although the token is brand-new: not an expiry but a missing role or the wrong region.
             errors = [_as_scope_missing(e) if token_rejected(e) else e for e in errors]
@@ -265,10 +297,8 @@ class Client:
         return CallOutcome(response.trace_id, errors, status=response.status, body=response.body)
 
     async def _send(
-        self, operation: Operation, method: str, sku: str, params: Mapping[str, str], body: bytes | None, token: str
+        self, operation: Operation, method: str, url: str, params: Mapping[str, str], body: bytes | None, token: str
     ) -> Response:
-        url = f"{self.base_url}{listing_path(self.seller_id, sku)}"
-
         def build() -> httpx.Request:
             headers = sp_api_headers(token, datetime.now(UTC), json_body=body is not None)
             return httpx.Request(method, url, params=params, headers=headers, content=body)

@@ -22,6 +22,7 @@ from api.errors.taxonomy import ErrorType, Severity
 from api.platforms import MARKETS as FACT_MARKETS
 from workers.platforms.base import (
     CallOutcome,
+    CatalogPage,
     ClientDeps,
     Connection,
     ItemResult,
@@ -43,6 +44,7 @@ from workers.platforms.base import (
     transport_failure,
     unparseable,
 )
+from workers.platforms.lazada import catalog
 from workers.platforms.lazada.codes import (
     BODY_THROTTLE_CODES,
     TOKEN_REJECTED_CODES,
@@ -99,6 +101,7 @@ RATES: dict[Operation, Rate] = {
     Operation.stock: Rate(per_second=25, burst=25),
     Operation.listing: Rate(per_second=5, burst=5),
     Operation.status: Rate(per_second=10, burst=10),
+    Operation.catalog: Rate(per_second=10, burst=10),
     Operation.auth: Rate(per_second=1, burst=2),
 }
 
@@ -250,6 +253,23 @@ class Client:
             return classify(outcome.status or 200, outcome.body, Operation.status, state=listing_state(product))
 
         return errors_of
+
+    # --- catalog --------------------------------------------------------------------------------------------
+
+    async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
+        """One GetProducts page (50 products, every SKU of each); the cursor is Lazada's offset."""
+        if cursor is not None and not cursor.isdigit():
+            error = make_error(ErrorType.VALIDATION_FAILED, PLATFORM, "BAD_CURSOR", f"not a Lazada offset: {cursor!r}")
+            return CatalogPage(listings=[], errors=[error])
+        offset = int(cursor or 0)
+        outcome = await self._call(Operation.catalog, PATHS["products"], catalog.page_params(offset), method="GET")
+        if outcome.blocking:
+            return CatalogPage(listings=[], errors=outcome.blocking)
+        page = catalog.read_page(outcome.data.get("data"), offset)
+        if page is None:
+            return CatalogPage(listings=[], errors=[unparseable(PLATFORM, outcome.status or 200, outcome.body)])
+        listings, following = page
+        return CatalogPage(listings=listings, next_cursor=str(following) if following is not None else None)
 
     # --- tokens ---------------------------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from api.errors.taxonomy import ErrorType, doc_url
 from api.platforms import MARKETS as FACT_MARKETS
 from workers.platforms.base import (
     CallOutcome,
+    CatalogPage,
     ClientDeps,
     Connection,
     ItemResult,
@@ -50,6 +51,7 @@ from workers.platforms.base import (
     make_error,
 )
 from workers.platforms.base import PlatformHttp as _PlatformHttp
+from workers.platforms.shopee import catalog
 from workers.platforms.shopee.codes import classify
 from workers.platforms.shopee.items import (
     VIOLATION_STATUSES,
@@ -94,8 +96,11 @@ PATHS: dict[str, str] = {
     "get_model_list": "/api/v2/product/get_model_list",
     "get_attribute_tree": "/api/v2/product/get_attribute_tree",
     "get_item_violation_info": "/api/v2/product/get_item_violation_info",
+    "get_item_list": "/api/v2/product/get_item_list",
 }
-GET_CALLS = frozenset({"get_item_base_info", "get_model_list", "get_attribute_tree", "get_item_violation_info"})
+GET_CALLS = frozenset(
+    {"get_item_list", "get_item_base_info", "get_model_list", "get_attribute_tree", "get_item_violation_info"}
+)
 
 # Per call: update_price / update_stock take ONE item and 1-50 models; reads take <= 50 item ids (API pages).
 BATCH_LIMITS: dict[str, int] = {
@@ -114,6 +119,7 @@ RATES: dict[Operation, Rate] = {
     Operation.stock: Rate(per_second=10, burst=10),
     Operation.listing: Rate(per_second=1, burst=2),
     Operation.status: Rate(per_second=10, burst=10),
+    Operation.catalog: Rate(per_second=10, burst=10),
     Operation.auth: Rate(per_second=1, burst=2),
 }
 
@@ -231,18 +237,35 @@ class Client:
         violations = await self._violations([i for i, (_, item) in items.items() if _refused(item)])
         return [read_status(ref, items, failed_reads, models, violations) for ref in refs]
 
-    async def _violations(self, item_ids: Sequence[int]) -> dict[int, list[PlatformError]]:
+    async def _violations(
+        self, item_ids: Sequence[int], operation: Operation = Operation.status
+    ) -> dict[int, list[PlatformError]]:
         """Why Shopee banned or deleted these items (get_item_violation_info), read with each item's state. An
         answer that fails leaves the generic reason: the read-back itself still stands."""
         found: dict[int, list[PlatformError]] = {}
         for batch in chunks(item_ids, BATCH_LIMITS["get_item_violation_info"]):
             params = {"item_id_list": ",".join(map(str, batch))}
-            outcome = await self._shop_call("get_item_violation_info", Operation.status, params=params)
+            outcome = await self._shop_call("get_item_violation_info", operation, params=params)
             if outcome.blocking:
                 continue
             for item_id, state in violation_states(outcome).items():
                 found[item_id] = classify(outcome.status or 200, outcome.body, Operation.status, state=state)
         return found
+
+    async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
+        """One get_item_list page (100 items, every model of each); the cursor is Shopee's offset."""
+        problem = self._connection_problem()
+        if problem is None and cursor is not None and not cursor.isdigit():
+            problem = make_error(E.VALIDATION_FAILED, SHOPEE, "BAD_CURSOR", f"not a Shopee offset: {cursor!r}")
+        if problem is not None:
+            return CatalogPage(listings=[], errors=[problem])
+        try:
+            listings, offset = await catalog.read_page(
+                self._shop_call, lambda ids: self._violations(ids, Operation.catalog), int(cursor or 0)
+            )
+        except catalog.PageFailed as failed:
+            return CatalogPage(listings=[], errors=failed.errors)
+        return CatalogPage(listings=listings, next_cursor=str(offset) if offset is not None else None)
 
     async def refresh_access_token(self) -> TokenSet:
         """Refresh now (raises ShopeeAuthError when Shopee refuses); the new pair goes to on_tokens first."""
@@ -342,7 +365,7 @@ class Client:
         name: str,
         operation: Operation,
         *,
-        params: Mapping[str, str] | None = None,
+        params: Mapping[str, str | list[str]] | None = None,
         body: Mapping[str, Any] | None = None,
     ) -> CallOutcome:
         """A signed shop API call. An expired or refused token costs at most one refresh and one retry."""
@@ -360,7 +383,11 @@ class Client:
         return outcome
 
     async def _send_shop(
-        self, name: str, operation: Operation, params: Mapping[str, str] | None, body: Mapping[str, Any] | None
+        self,
+        name: str,
+        operation: Operation,
+        params: Mapping[str, str | list[str]] | None,
+        body: Mapping[str, Any] | None,
     ) -> CallOutcome:
         path = PATHS[name]
         token = self._access_token or ""

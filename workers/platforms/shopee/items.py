@@ -351,3 +351,8 @@ def violation_states(outcome: CallOutcome) -> dict[int, ListingState]:
             details = tuple(d for d in item.get("item_status_details") or () if isinstance(d, dict))
             states[int(item["item_id"])] = ListingState(str(item.get("item_status") or "") or None, details)
     return states
+
+
+# Public names of the price and stock readers, for the catalog reader.
+prices_of = _prices
+quantity_of = _quantity

@@ -18,11 +18,14 @@ from api.errors.taxonomy import ErrorType, Severity
 from api.platforms import TIKTOK_PRICE_RANGES
 from workers.platforms.base import (
     CallOutcome,
+    CatalogListing,
+    CatalogPage,
     ClientDeps,
     Connection,
     ItemResult,
     ListingDraft,
     ListingRef,
+    ListingState,
     ListingStatus,
     Operation,
     Platform,
@@ -36,8 +39,10 @@ from workers.platforms.base import (
     chunks,
     make_error,
     transport_failure,
+    unparseable,
 )
 from workers.platforms.base import TokenRefreshError as PlatformTokenRefreshError
+from workers.platforms.tiktok import catalog
 from workers.platforms.tiktok.codes import (
     BODY_RETRY_CODES,
     CODE_TYPES,
@@ -47,6 +52,7 @@ from workers.platforms.tiktok.codes import (
     listing_state,
     listing_status,
     records,
+    state_errors,
     token_set_from,
     unbound,
 )
@@ -78,7 +84,7 @@ SKUS_PER_CALL_DEFAULT = 100
 
 # Default 50 QPS per API, counted per app + shop. The token endpoints publish no rate: ours is conservative.
 _QPS = Rate(per_second=50, burst=50)
-RATES = {op: _QPS for op in (Operation.price, Operation.stock, Operation.listing, Operation.status)}
+RATES = {op: _QPS for op in (Operation.price, Operation.stock, Operation.listing, Operation.status, Operation.catalog)}
 RATES[Operation.auth] = Rate(per_second=5, burst=5)
 
 PRICE_RANGES = TIKTOK_PRICE_RANGES  # one table with the sandbox's (they had drifted: EUR was missing here)
@@ -301,6 +307,33 @@ class Client:
                 results[index] = status
         return [results[i] for i in range(len(refs))]
 
+    # --- catalog ---------------------------------------------------------------------------------------------
+
+    async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
+        """One Search Products page (100 products, every SKU of each); the cursor is TikTok's page_token."""
+        query = {"page_size": str(catalog.PAGE_SIZE)}
+        if cursor:
+            query["page_token"] = cursor
+        outcome = await self._call("POST", catalog.SEARCH_PATH, Operation.catalog, catalog.SEARCH_BODY, query=query)
+        if outcome.blocking:
+            return CatalogPage(listings=[], errors=outcome.blocking)
+        products = catalog.products_of(outcome.data)
+        if products is None:
+            return CatalogPage(listings=[], errors=[unparseable(PLATFORM, outcome.status or 200, outcome.body)])
+        listings: list[CatalogListing] = []
+        for product in products:
+            rejected = await self._audit_failures(product) if catalog.refused(product) else []
+            listings += catalog.product_listings(product, rejected)
+        return CatalogPage(listings=listings, next_cursor=catalog.next_token(outcome.data))
+
+    async def _audit_failures(self, product: dict[str, Any]) -> list[PlatformError]:
+        """Why the audit refused a product: Get Product's `audit_failed_reasons`; without them (the read failed),
+        the refusal still stands with a generic reason."""
+        path = PATHS["product"].format(product_id=product.get("id"))
+        outcome = await self._call("GET", path, Operation.catalog)
+        reasons = () if outcome.blocking else listing_state(outcome.data).reasons
+        return state_errors(ListingState("FAILED", reasons))
+
     # --- tokens ----------------------------------------------------------------------------------------------
 
     async def refresh_access_token(self) -> TokenSet:
@@ -375,7 +408,14 @@ class Client:
     # --- one signed business call, with one refresh-and-retry on an expired token ----------------------------
 
     async def _call(
-        self, method: str, path: str, operation: Operation, payload: Any = None, category_id: str = ""
+        self,
+        method: str,
+        path: str,
+        operation: Operation,
+        payload: Any = None,
+        category_id: str = "",
+        *,
+        query: dict[str, str] | None = None,
     ) -> CallOutcome:
         body = dumps(payload) if payload is not None else b""  # serialised once: these bytes are signed and sent
         if self._token_is_stale():
@@ -387,7 +427,7 @@ class Client:
         while True:
             token = self._access
             response = await self._http.send(
-                partial(self._signed_request, method, path, body, token or ""),
+                partial(self._signed_request, method, path, body, token or "", query or {}),
                 operation=operation,
                 rate=RATES[operation],
                 extra_secrets=[s for s in (self._access, self._refresh) if s],
@@ -405,9 +445,11 @@ class Client:
                 continue
             return outcome
 
-    def _signed_request(self, method: str, path: str, body: bytes, token: str) -> httpx.Request:
+    def _signed_request(
+        self, method: str, path: str, body: bytes, token: str, query: dict[str, str] | None = None
+    ) -> httpx.Request:
         url = httpx.URL(self.api_base + path)
-        params = {"app_key": self.app_key, "timestamp": str(int(time.time()))}
+        params = {**(query or {}), "app_key": self.app_key, "timestamp": str(int(time.time()))}
         if self.shop_cipher:
             params["shop_cipher"] = self.shop_cipher
         params["sign"] = sign(self.app_secret, url.path, params, body)
