@@ -12,7 +12,7 @@ import structlog
 from api.shops import catalog_sync
 from api.shops.catalog_sync import Rejection, SyncedListing
 from workers import clients
-from workers.jobs.pushes import tenant_ids, unit_of_work
+from workers.jobs.pushes import sum_over_tenants, unit_of_work
 from workers.platforms.base import CatalogListing, CatalogReader, PlatformClient, PlatformError
 
 log = structlog.get_logger("openclaw.jobs.catalog")
@@ -98,8 +98,4 @@ async def sync_catalog(ctx: dict[str, Any], tenant_id: str, task_id: str) -> dic
 
 async def start_due_syncs(ctx: dict[str, Any]) -> int:
     """Cron: the daily catalog sync of every connected shop of every tenant."""
-    started = 0
-    for tenant_id in await tenant_ids(ctx):
-        async with unit_of_work(ctx, tenant_id) as session:
-            started += await catalog_sync.start_due_syncs(session, tenant_id)
-    return started
+    return await sum_over_tenants(ctx, catalog_sync.start_due_syncs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -188,10 +188,15 @@ async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:
     return totals
 
 
-async def start_due_strategies(ctx: dict[str, Any]) -> int:
-    """Cron: every tenant's scheduled strategies that are due."""
-    started = 0
+async def sum_over_tenants(ctx: dict[str, Any], work: Callable[[AsyncSession, uuid.UUID], Awaitable[int]]) -> int:
+    """A cron's work for every tenant, each in its own transaction under its own row-level security; the total."""
+    total = 0
     for tenant_id in await tenant_ids(ctx):
         async with unit_of_work(ctx, tenant_id) as session:
-            started += await tasks_service.start_due_strategies(session, tenant_id)
-    return started
+            total += await work(session, tenant_id)
+    return total
+
+
+async def start_due_strategies(ctx: dict[str, Any]) -> int:
+    """Cron: every tenant's scheduled strategies that are due."""
+    return await sum_over_tenants(ctx, tasks_service.start_due_strategies)

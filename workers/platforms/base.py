@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -382,6 +382,18 @@ def fail_all(skus: Sequence[str], errors: list[PlatformError], trace_id: str | N
 
 
 T = TypeVar("T")
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A price as a platform sent it (number or string) as a Decimal; None when absent, a bool, unparseable or not
+    finite."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:

@@ -8,12 +8,11 @@ carries its `status` / `subStatus` and `rejectReason[]`: each reason becomes one
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from workers.platforms.base import CatalogListing, ListingRef
+from workers.platforms.base import CatalogListing, ListingRef, as_decimal
 from workers.platforms.lazada.codes import listing_state, state_errors
-from workers.platforms.lazada.wire import field, products_of
+from workers.platforms.lazada.wire import as_int, field, products_of
 
 PAGE_LIMIT = 50  # GetProducts `limit`: at most 50 per call
 PARAMS = {"filter": "all"}  # every product, rejected and inactive ones included
@@ -31,7 +30,7 @@ def read_page(data: Any, offset: int) -> tuple[list[CatalogListing], int | None]
         return None
     products = products_of(data) if data.get("products") else []
     listings = [listing for product in products for listing in product_listings(product)]
-    total = _int(data.get("total_products"))
+    total = as_int(data.get("total_products"))
     following = offset + len(products)
     more = following < total if total is not None else len(products) == PAGE_LIMIT
     return listings, following if more and products else None
@@ -59,8 +58,8 @@ def product_listings(product: Mapping[str, Any]) -> list[CatalogListing]:
                 title=title,
                 # A refused product's state words the listing; else the SKU's own (active / inactive / ...).
                 status=state.status if rejected else _text(field(sku, "Status", "status")) or state.status,
-                price=_decimal(field(sku, "price", "Price")),
-                quantity=_int(field(sku, "quantity", "Quantity")),
+                price=as_decimal(field(sku, "price", "Price")),
+                quantity=as_int(field(sku, "quantity", "Quantity")),
                 rejected=rejected,
             )
         )
@@ -69,17 +68,3 @@ def product_listings(product: Mapping[str, Any]) -> list[CatalogListing]:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value)) if value not in (None, "") and not isinstance(value, bool) else None
-    except ValueError:
-        return None
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None

@@ -12,7 +12,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from api.errors.taxonomy import ErrorType, Severity
@@ -26,6 +26,7 @@ from workers.platforms.base import (
     PriceUpdate,
     StockUpdate,
     TokenSet,
+    as_decimal,
     fail_all,
     make_error,
 )
@@ -117,11 +118,11 @@ def create_product_json(draft: ListingDraft) -> str:
 
 def token_set(body: Mapping[str, Any], now: datetime) -> TokenSet:
     """A TokenSet from a /auth/token/create or /auth/token/refresh answer (the fields sit at the top level)."""
-    refresh_in = _int(body.get("refresh_expires_in"))
+    refresh_in = as_int(body.get("refresh_expires_in"))
     return TokenSet(
         access_token=str(body["access_token"]),
         refresh_token=str(body["refresh_token"]) if body.get("refresh_token") else None,
-        access_expires_at=now + timedelta(seconds=_int(body.get("expires_in")) or 0),
+        access_expires_at=now + timedelta(seconds=as_int(body.get("expires_in")) or 0),
         refresh_expires_at=now + timedelta(seconds=refresh_in) if refresh_in is not None else None,
     )
 
@@ -167,9 +168,9 @@ def listing_status(
                 sku=seller_sku,
                 found=True,
                 status=_text(field(sku, "Status", "status")) or _text(field(product, "status")),
-                price=_decimal(field(sku, "price", "Price")),
-                sale_price=_decimal(field(sku, "special_price", "SpecialPrice", "specialPrice")),
-                quantity=_int(field(sku, "quantity", "Quantity")),
+                price=as_decimal(field(sku, "price", "Price")),
+                sale_price=as_decimal(field(sku, "special_price", "SpecialPrice", "specialPrice")),
+                quantity=as_int(field(sku, "quantity", "Quantity")),
                 updated_at=_epoch_ms(field(product, "updated_time", "updatedTime")),
                 errors=errors_of(product) if errors_of is not None else [],
                 trace_id=trace_id,
@@ -193,22 +194,16 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
+    """Lazada sends numbers as numbers or strings; a bool or anything else unreadable is no number."""
     try:
-        return int(str(value)) if value not in (None, "") else None
+        return int(str(value)) if value not in (None, "") and not isinstance(value, bool) else None
     except ValueError:
         return None
 
 
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
 def _epoch_ms(value: Any) -> datetime | None:
-    millis = _int(value)
+    millis = as_int(value)
     return datetime.fromtimestamp(millis / 1000, tz=UTC) if millis is not None else None
 
 

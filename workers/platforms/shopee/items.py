@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from api.errors.taxonomy import ErrorType, Severity
@@ -29,6 +29,7 @@ from workers.platforms.base import (
     Response,
     TokenRefreshError,
     TokenSet,
+    as_decimal,
     make_error,
     transport_failure,
 )
@@ -310,8 +311,8 @@ def read_status(
 def _prices(price_info: object) -> tuple[Decimal | None, Decimal | None]:
     if not isinstance(price_info, list) or not price_info or not isinstance(price_info[0], dict):
         return None, None  # absent on items with variants: the model carries it
-    original = _decimal(price_info[0].get("original_price"))
-    current = _decimal(price_info[0].get("current_price"))
+    original = as_decimal(price_info[0].get("original_price"))
+    current = as_decimal(price_info[0].get("current_price"))
     # current_price is the promotion price during a promotion, else equal to original_price.
     return original, current if current is not None and current != original else None
 
@@ -328,15 +329,6 @@ def _quantity(stock_info: object, location_id: str | None) -> int | None:
     summary = stock_info.get("summary_info")
     total = summary.get("total_available_stock") if isinstance(summary, dict) else None
     return int(total) if isinstance(total, int) else None
-
-
-def _decimal(value: object) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
 
 
 def _timestamp(value: object) -> datetime | None:

@@ -8,10 +8,9 @@ listing. Search results carry no audit reasons: a product in status FAILED is re
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from workers.platforms.base import CatalogListing, ListingRef, PlatformError
+from workers.platforms.base import CatalogListing, ListingRef, PlatformError, as_decimal
 from workers.platforms.tiktok.codes import REJECTED_AUDIT_STATES, record, records
 
 SEARCH_PATH = "/product/202309/products/search"
@@ -57,16 +56,9 @@ def product_listings(product: dict[str, Any], rejected: list[PlatformError]) -> 
                 ),
                 title=str(product.get("title") or ""),
                 status=str(product["status"]) if product.get("status") else None,
-                price=_decimal(price.get("sale_price", price.get("tax_exclusive_price"))),
+                price=as_decimal(price.get("sale_price", price.get("tax_exclusive_price"))),
                 quantity=sum(int(q) for q in quantities if isinstance(q, int)) if inventory else None,
                 rejected=tuple(rejected),
             )
         )
     return listings
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None

@@ -11,7 +11,6 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from api.errors.taxonomy import ErrorType, Severity
@@ -23,6 +22,7 @@ from workers.platforms.base import (
     Platform,
     PlatformError,
     TokenSet,
+    as_decimal,
     gateway_refusal,
     make_error,
     per_item_type,
@@ -290,13 +290,6 @@ def unbound(ref: ListingRef) -> PlatformError:
     return make_error(_E.SKU_MAPPING_FAILED, PLATFORM, "NOT_BOUND", message)
 
 
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
 def listing_status(
     ref: ListingRef, data: dict[str, Any], trace_id: str | None, errors: list[PlatformError] | None = None
 ) -> ListingStatus:
@@ -317,7 +310,7 @@ def listing_status(
         sku=ref.sku,
         found=True,
         status=str(data["status"]) if data.get("status") is not None else None,
-        price=_decimal(record(sku.get("price")).get("sale_price")),  # the local display price
+        price=as_decimal(record(sku.get("price")).get("sale_price")),  # the local display price
         quantity=sum(int(w.get("quantity") or 0) for w in stock) if stock else None,
         updated_at=_from_unix(update_time),
         errors=list(errors),
