@@ -4,21 +4,28 @@ leaves the task running and arq runs the job again from the first page (applying
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 import structlog
 
+from api.errors.taxonomy import TRANSIENT
 from api.shops import catalog_sync
 from api.shops.catalog_sync import Rejection, SyncedListing
 from workers import clients
 from workers.jobs.pushes import sum_over_tenants, unit_of_work
-from workers.platforms.base import CatalogListing, CatalogReader, PlatformClient, PlatformError
+from workers.platforms.base import CatalogListing, CatalogPage, CatalogReader, PlatformClient, PlatformError
 
 log = structlog.get_logger("openclaw.jobs.catalog")
 # A shop of 100,000 listings at 20 a page (Amazon's largest page) is 5,000 pages; past this a platform that keeps
 # answering a next page is looping.
 MAX_PAGES = 20_000
+# A page the platform could not serve this time (busy, down, timed out after the client's own retries) is read
+# again after a pause, this many times, before the sync gives up: a read changes nothing, and one slow page of a
+# 5,000-listing shop should not throw away the pages already read.
+PAGE_REREADS = 3
+PAGE_REREAD_PAUSE_SECONDS = 5.0
 
 
 def synced(listing: CatalogListing) -> SyncedListing:
@@ -49,7 +56,19 @@ class NoCatalogApi(Exception):
     """The platform's client does not read listings yet: the sync says so instead of failing obscurely."""
 
 
-async def read_catalog(client: PlatformClient) -> tuple[list[SyncedListing], str | None]:
+async def _read_page(client: CatalogReader, cursor: str | None, pause: float) -> CatalogPage:
+    for attempt in range(PAGE_REREADS + 1):
+        page = await client.list_catalog(cursor)
+        transient = page.errors and all(e.error_type in TRANSIENT for e in page.errors)
+        if not transient or attempt == PAGE_REREADS:
+            return page
+        await asyncio.sleep(pause * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+async def read_catalog(
+    client: PlatformClient, pause: float = PAGE_REREAD_PAUSE_SECONDS
+) -> tuple[list[SyncedListing], str | None]:
     """Every listing of the shop, and the trace of the first page (the events link to it)."""
     if not isinstance(client, CatalogReader):
         raise NoCatalogApi(f"reading the {client.platform.value} catalog is not available yet")
@@ -58,7 +77,7 @@ async def read_catalog(client: PlatformClient) -> tuple[list[SyncedListing], str
     seen: set[str] = set()
     first_trace: str | None = None
     for _ in range(MAX_PAGES):
-        page = await client.list_catalog(cursor)
+        page = await _read_page(client, cursor, pause)
         if page.errors:
             raise PageRefused(page.errors)
         first_trace = first_trace or next(iter(page.trace_ids), None)

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 
 import pytest
 
-from api.errors.taxonomy import ErrorType, Severity
-from tests.platforms.amazon.conftest import fixture_bytes
-from workers.platforms.amazon.codes import classify, token_rejected
+from api.errors.taxonomy import ErrorType, Severity, info
+from tests.platforms.amazon.conftest import fixture, fixture_bytes
+from workers.platforms.amazon.codes import classify, listing_state, token_rejected
+from workers.platforms.base import Operation
 
 
 @pytest.mark.parametrize("name", ["submission-accepted.json", "lwa-token.json"])
@@ -30,7 +31,7 @@ def test_clean_successes_have_no_errors(name: str) -> None:
         (500, "errors-500-internal-failure.json", ErrorType.PLATFORM_UNAVAILABLE, "InternalFailure"),
         (503, "errors-503-service-unavailable.json", ErrorType.PLATFORM_UNAVAILABLE, "ServiceUnavailable"),
         (400, "lwa-invalid-grant.json", ErrorType.AUTH_EXPIRED, "invalid_grant"),
-        (401, "lwa-invalid-client.json", ErrorType.AUTH_EXPIRED, "invalid_client"),
+        (401, "lwa-invalid-client.json", ErrorType.AUTH_SCOPE_MISSING, "invalid_client"),
     ],
 )
 def test_http_errors_map_by_code_then_status(status: int, name: str, error_type: ErrorType, code: str) -> None:
@@ -183,3 +184,81 @@ def test_an_undocumented_submission_status_is_unknown() -> None:
     [error] = classify(200, submission(status="PENDING"))
 
     assert error.error_type is ErrorType.UNKNOWN_PLATFORM_ERROR
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The issue's categories (tests/fixtures/platforms/CATEGORIES.md)
+
+
+@pytest.mark.parametrize("operation", [Operation.price, Operation.stock, Operation.listing])
+def test_an_accepted_submission_is_no_error_in_a_price_stock_or_listing_call(operation: Operation) -> None:
+    assert classify(200, fixture_bytes("submission-accepted.json"), operation) == []
+
+
+def test_a_read_back_error_issue_is_a_rejection_with_amazons_own_reason() -> None:
+    item = fixture("listings-item-get.json")
+    state = listing_state(item, "ATVPDKIKX0DER")
+
+    errors = classify(200, fixture_bytes("listings-item-get.json"), Operation.status, state=state)
+
+    assert {e.error_type for e in errors} == {ErrorType.LISTING_REJECTED}
+    assert [e.platform_code for e in errors] == [i["code"] for i in item["issues"]]
+    assert [e.platform_message for e in errors] == [i["message"] for i in item["issues"]]
+
+
+def test_a_missing_attribute_is_named_and_an_unknown_sku_is_a_mapping_failure() -> None:
+    [missing, unknown_attribute] = classify(200, fixture_bytes("submission-invalid-missing-attribute.json"))
+    [not_found] = classify(404, fixture_bytes("errors-404-not-found.json"), Operation.price)
+
+    assert missing.error_type is ErrorType.CATEGORY_COMPLIANCE_FAILED and missing.missing_fields == ("condition_type",)
+    assert unknown_attribute.missing_fields == ("fake_attribute",)
+    assert not_found.error_type is ErrorType.SKU_MAPPING_FAILED
+
+
+def test_the_same_refused_submission_reads_by_the_operation_of_the_call() -> None:
+    body = fixture_bytes("submission-invalid-price-image-mapping.json")
+
+    def blocking(operation: Operation) -> dict[str, ErrorType]:
+        errors = classify(200, body, operation)
+        return {e.platform_code: e.error_type for e in errors if e.severity is Severity.error}
+
+    in_price, in_stock = blocking(Operation.price), blocking(Operation.stock)
+
+    assert in_price["18155"] is ErrorType.PRICE_NOT_EFFECTIVE
+    assert in_stock["18155"] is ErrorType.INVENTORY_SYNC_FAILED
+    assert in_price["8572"] is in_stock["8572"] is ErrorType.SKU_MAPPING_FAILED  # a mapping failure in any call
+
+
+def test_a_warning_issue_of_an_accepted_submission_is_a_warning_level_event() -> None:
+    [warning] = classify(200, fixture_bytes("submission-accepted-with-warning.json"), Operation.listing)
+
+    assert (warning.error_type, warning.severity) == (ErrorType.MEDIA_QUALITY, Severity.warning)
+    assert warning.platform_code == "18027"
+    assert warning.missing_fields == ("main_product_image_locator",)
+
+
+def test_a_wrong_lwa_client_secret_is_an_app_credentials_problem_not_an_unknown() -> None:
+    [error] = classify(401, fixture_bytes("lwa-invalid-client.json"), Operation.auth)
+
+    assert error.error_type is ErrorType.AUTH_SCOPE_MISSING
+    assert error.platform_code == "invalid_client"  # the LWA endpoint's own code, verbatim
+    assert "secret" in info(error.error_type).suggestion_en and "Secret" in info(error.error_type).suggestion_zh
+    assert not token_rejected(error)  # no refresh can fix the app's own credentials
+
+
+@pytest.mark.parametrize(
+    ("status", "page", "error_type"),
+    [
+        (413, "gateway-413.html", ErrorType.PLATFORM_LIMIT_EXCEEDED),
+        (415, "gateway-415.html", ErrorType.UNKNOWN_PLATFORM_ERROR),
+        (503, "gateway-503.html", ErrorType.PLATFORM_UNAVAILABLE),
+    ],
+)
+def test_a_gateway_refusal_maps_by_its_status_with_an_html_or_empty_body(
+    status: int, page: str, error_type: ErrorType
+) -> None:
+    for body in (fixture_bytes(page), b""):
+        [error] = classify(status, body, Operation.price)
+
+        assert (error.error_type, error.platform_code) == (error_type, f"HTTP_{status}")
+        assert error.raw == {"status": status, "body": body.decode()}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from api.errors.taxonomy import ErrorType, Severity
+from api.errors.taxonomy import ErrorType, Severity, info
 from tests.platforms.lazada.helpers import body
 from workers.platforms.base import Operation
-from workers.platforms.lazada.codes import classify
+from workers.platforms.lazada.codes import classify, listing_state
 
 
 @pytest.mark.parametrize(
@@ -110,3 +112,87 @@ def test_a_body_the_gateway_refuses_as_too_large_is_a_platform_limit() -> None:
 
     assert error.error_type is ErrorType.PLATFORM_LIMIT_EXCEEDED and error.platform_code == "HTTP_413"
     assert "413 Request Entity Too Large" in error.raw["body"]
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The categories (tests/fixtures/platforms/CATEGORIES.md)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "operation"),
+    [
+        ("price_quantity_success.json", Operation.price),
+        ("price_quantity_success.json", Operation.stock),
+        ("create_product_success.json", Operation.listing),
+    ],
+)
+def test_a_success_envelope_is_no_error_in_a_price_stock_or_listing_call(fixture: str, operation: Operation) -> None:
+    assert classify(200, body(fixture), operation) == []
+
+
+def test_a_refused_token_refresh_keeps_the_token_endpoints_own_code() -> None:
+    [error] = classify(200, body("illegal_refresh_token.json"), Operation.auth)
+
+    assert (error.error_type, error.platform_code) == (ErrorType.AUTH_EXPIRED, "IllegalRefreshToken")
+    assert error.platform_message == "The specified refresh token is invalid or expired"
+
+
+def test_a_qc_rejected_product_on_a_read_back_is_a_rejection_with_lazadas_reasons() -> None:
+    page = body("get_products_page_1.json")
+    [_, rejected] = json.loads(page)["data"]["products"]
+
+    errors = classify(200, page, Operation.status, state=listing_state(rejected))
+
+    assert [(e.error_type, e.platform_code) for e in errors] == [(ErrorType.LISTING_REJECTED, "rejected")] * 2
+    assert [e.platform_message for e in errors] == [
+        "Poor image quality; Please upload clear product images",
+        "Wrong category; Please select the correct category",
+    ]
+
+
+def test_an_empty_seller_sku_names_the_field_and_is_a_mapping_failure() -> None:
+    [error] = classify(200, body("get_product_item_empty_seller_sku_200.json"), Operation.status)
+
+    assert (error.error_type, error.platform_code) == (ErrorType.SKU_MAPPING_FAILED, "200")
+    assert error.missing_fields == ("SellerSku",)
+
+
+def test_the_same_per_sku_detail_reads_by_the_operation_of_the_call() -> None:
+    in_stock = classify(200, body("stock_negative_sellable.json"), Operation.stock)
+    in_price = classify(200, body("stock_negative_sellable.json"), Operation.price)
+
+    assert [(e.raw["seller_sku"], e.error_type) for e in in_stock] == [("MY-TEA-001", ErrorType.INVENTORY_SYNC_FAILED)]
+    assert [(e.raw["seller_sku"], e.error_type) for e in in_price] == [("MY-TEA-001", ErrorType.PRICE_NOT_EFFECTIVE)]
+
+
+def test_an_image_note_on_a_success_is_a_warning_level_event() -> None:
+    [note] = classify(200, body("create_product_success_with_image_note.json"), Operation.listing)
+
+    assert (note.error_type, note.severity) == (ErrorType.MEDIA_QUALITY, Severity.warning)
+    assert note.platform_message == "Pure text image detected. Please upload another image."
+    assert note.raw["response_code"] == "0"
+
+
+def test_a_signature_made_with_the_wrong_app_secret_is_an_app_credentials_problem() -> None:
+    [error] = classify(200, body("incomplete_signature.json"), Operation.price)
+
+    assert (error.error_type, error.platform_code) == (ErrorType.AUTH_SCOPE_MISSING, "IncompleteSignature")
+    assert "secret" in info(error.error_type).suggestion_en
+
+
+@pytest.mark.parametrize(
+    ("status", "page", "error_type"),
+    [
+        (413, "gateway_413.html", ErrorType.PLATFORM_LIMIT_EXCEEDED),
+        (415, "gateway_415.html", ErrorType.UNKNOWN_PLATFORM_ERROR),
+        (503, "gateway_503.html", ErrorType.PLATFORM_UNAVAILABLE),
+    ],
+)
+def test_a_gateway_refusal_maps_by_its_status_with_an_html_or_empty_body(
+    status: int, page: str, error_type: ErrorType
+) -> None:
+    for answer in (body(page), b""):
+        [error] = classify(status, answer, Operation.stock)
+
+        assert (error.error_type, error.platform_code) == (error_type, f"HTTP_{status}")
+        assert error.raw == {"status": status, "body": answer.decode()}

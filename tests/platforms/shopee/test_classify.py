@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from api.errors.taxonomy import ErrorType, Severity
+from api.errors.taxonomy import ErrorType, Severity, info
 from tests.platforms.shopee.conftest import body
-from workers.platforms.base import Operation
+from workers.platforms.base import CallOutcome, ListingState, Operation
 from workers.platforms.shopee.codes import ERROR_TYPES, classify, normalise_code
+from workers.platforms.shopee.items import violation_states
 
 E = ErrorType
 
@@ -187,3 +190,117 @@ def test_the_table_covers_the_classes_the_issue_requires() -> None:
         E.PLATFORM_UNAVAILABLE,
     }
     assert required <= covered
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The issue's categories (tests/fixtures/platforms/CATEGORIES.md)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "operation"),
+    [
+        ("update_price_success.json", Operation.price),
+        ("update_stock_success.json", Operation.stock),
+        ("add_item_success.json", Operation.listing),
+    ],
+)
+def test_a_success_envelope_is_no_error_in_a_price_stock_or_listing_call(fixture: str, operation: Operation) -> None:
+    assert classify(200, body(fixture), operation) == []
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "message"),
+    [
+        ("refresh_token_invalid.json", "error_auth", "Invalid refresh_token."),
+        ("refresh_shop_access_expired.json", "shop_access_expired", "Your access to shop has expired."),
+    ],
+)
+def test_a_refused_token_refresh_keeps_the_token_endpoints_own_code(fixture: str, code: str, message: str) -> None:
+    [error] = classify(200, body(fixture), Operation.auth)
+
+    assert (error.error_type, error.platform_code, error.platform_message) == (E.AUTH_EXPIRED, code, message)
+
+
+def test_a_banned_item_on_a_read_back_is_a_rejection_with_shopees_violation() -> None:
+    fixture = body("get_item_violation_info.json")
+    [state] = violation_states(CallOutcome(None, [], json.loads(fixture), 200, fixture)).values()
+
+    [error] = classify(200, fixture, Operation.status, state=state)
+
+    assert (error.error_type, error.platform_code) == (E.LISTING_REJECTED, "BANNED")
+    assert error.platform_message == "Prohibited Listing: License Reason (Upload license)"
+    assert error.raw["fix_deadline_time"] == 1705227588
+
+
+def test_an_item_shopee_deleted_is_a_rejection_and_one_the_seller_deleted_a_stale_binding() -> None:
+    fixture = body("get_item_base_info.json")
+
+    [deleted] = classify(200, fixture, Operation.status, state=ListingState("SHOPEE_DELETE"))
+    [stale] = classify(200, fixture, Operation.status, state=ListingState("SELLER_DELETE"))
+
+    assert (deleted.error_type, deleted.platform_code) == (E.LISTING_REJECTED, "SHOPEE_DELETE")
+    assert deleted.platform_message == "the item was deleted by Shopee"
+    assert stale.error_type is E.SKU_MAPPING_FAILED
+
+
+def test_a_parameter_error_on_the_item_id_names_the_field_and_is_a_mapping_failure() -> None:
+    (error,) = classify(200, body("error_param_prefixed.json"), Operation.price)
+
+    assert error.error_type is E.SKU_MAPPING_FAILED
+    assert error.missing_fields == ("ItemId",)
+
+
+@pytest.mark.parametrize("fixture", ["update_price_partial.json", "update_stock_partial.json"])
+def test_the_same_failed_model_reads_by_the_operation_of_the_call(fixture: str) -> None:
+    in_price = [(e.raw["model_id"], e.error_type) for e in classify(200, body(fixture), Operation.price)]
+    in_stock = [(e.raw["model_id"], e.error_type) for e in classify(200, body(fixture), Operation.stock)]
+
+    [(model, _)] = in_price
+    assert in_price == [(model, E.PRICE_NOT_EFFECTIVE)]
+    assert in_stock == [(model, E.INVENTORY_SYNC_FAILED)]
+
+
+def test_the_envelopes_warning_is_a_warning_level_event_on_a_success() -> None:
+    [warning] = classify(200, body("add_item_success_with_warning.json"), Operation.listing)
+
+    assert (warning.error_type, warning.severity, warning.platform_code) == (
+        E.MEDIA_QUALITY,
+        Severity.warning,
+        "warning",
+    )
+    assert warning.platform_message == json.loads(body("add_item_success_with_warning.json"))["warning"]
+
+
+def test_a_wrong_sign_is_an_app_credentials_problem_not_an_unknown() -> None:
+    [error] = classify(200, body("error_sign.json"), Operation.stock)
+
+    assert (error.error_type, error.platform_code, error.platform_message) == (
+        E.AUTH_SCOPE_MISSING,
+        "error_sign",
+        "Wrong sign.",
+    )
+    assert "secret" in info(error.error_type).suggestion_en
+
+
+@pytest.mark.parametrize(
+    ("status", "page", "error_type"),
+    [
+        (413, "gateway_413.html", E.PLATFORM_LIMIT_EXCEEDED),
+        (415, "gateway_415.html", E.UNKNOWN_PLATFORM_ERROR),
+        (503, "gateway_503.html", E.PLATFORM_UNAVAILABLE),
+    ],
+)
+def test_a_gateway_refusal_maps_by_its_status_with_an_html_or_empty_body(
+    status: int, page: str, error_type: ErrorType
+) -> None:
+    for answer in (body(page), b""):
+        [error] = classify(status, answer, Operation.price)
+
+        assert (error.error_type, error.platform_code) == (error_type, f"HTTP_{status}")
+        assert error.raw == {"status": status, "body": answer.decode()}
+
+
+def test_a_gateways_own_json_refusal_maps_by_its_status_too() -> None:
+    [error] = classify(413, b'{"message": "Request Entity Too Large"}', Operation.listing)
+
+    assert (error.error_type, error.platform_code) == (E.PLATFORM_LIMIT_EXCEEDED, "HTTP_413")

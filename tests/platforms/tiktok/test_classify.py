@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from api.errors.taxonomy import ErrorType, Severity
+from api.errors.taxonomy import ErrorType, Severity, info
 from tests.platforms.tiktok.conftest import fixture_bytes
-from workers.platforms.tiktok.codes import CODE_TYPES, classify, item_key
+from workers.platforms.base import Operation
+from workers.platforms.tiktok.codes import CODE_TYPES, classify, item_key, listing_state
 
 
 @pytest.mark.parametrize(
@@ -121,3 +122,95 @@ def test_the_code_table_covers_every_type_the_issue_asks_for() -> None:
         ErrorType.RATE_LIMITED,
     }
     assert wanted <= set(CODE_TYPES.values())
+
+
+# -----------------------------------------------------------------------------------------------------------
+# The issue's categories (tests/fixtures/platforms/CATEGORIES.md)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "operation"),
+    [
+        ("update_price_success.json", Operation.price),
+        ("update_inventory_success.json", Operation.stock),
+        ("create_product_success_with_warning.json", Operation.listing),
+    ],
+)
+def test_a_success_envelope_never_becomes_an_error_event(fixture: str, operation: Operation) -> None:
+    errors = classify(200, fixture_bytes(fixture), operation)
+
+    assert [e for e in errors if e.severity is Severity.error] == []
+
+
+def test_an_expired_refresh_token_keeps_the_token_endpoints_own_code() -> None:
+    [error] = classify(200, fixture_bytes("token_refresh_expired.json"), Operation.auth)
+
+    assert (error.error_type, error.platform_code, error.platform_message) == (
+        ErrorType.AUTH_EXPIRED,
+        "36004001",
+        json.loads(fixture_bytes("token_refresh_expired.json"))["message"],
+    )
+
+
+def test_a_failed_audit_on_a_read_back_is_a_rejection_with_tiktoks_reasons() -> None:
+    body = fixture_bytes("get_product_audit_failed.json")
+    state = listing_state(json.loads(body)["data"])
+
+    [error] = classify(200, body, Operation.status, state=state)
+
+    assert (error.error_type, error.platform_code) == (ErrorType.LISTING_REJECTED, "AUDIT_FAILED")
+    assert error.platform_message == (
+        "violate listing rules; The product violates TikTok Shopping listing rules, please check and resubmit."
+    )
+    assert error.raw["position"] == "product"
+
+
+def test_an_unknown_product_id_is_a_mapping_failure_that_names_the_field() -> None:
+    [error] = classify(200, fixture_bytes("product_not_found.json"), Operation.price)
+
+    assert error.error_type is ErrorType.SKU_MAPPING_FAILED
+    assert error.missing_fields == ("product_id",)
+
+
+def test_the_same_per_sku_failures_read_by_the_operation_of_the_call() -> None:
+    body = fixture_bytes("update_inventory_partial_failure.json")
+
+    in_stock = [(item_key(e), e.error_type) for e in classify(200, body, Operation.stock)]
+    in_price = [(item_key(e), e.error_type) for e in classify(200, body, Operation.price)]
+
+    skus = ["1729592969712207013", "1729592969712207015"]
+    assert in_stock == [(sku, ErrorType.INVENTORY_SYNC_FAILED) for sku in skus]
+    assert in_price == [(sku, ErrorType.PRICE_NOT_EFFECTIVE) for sku in skus]
+
+
+def test_the_create_warnings_are_warning_level_events_naming_the_field() -> None:
+    [warning] = classify(200, fixture_bytes("create_product_success_with_warning.json"), Operation.listing)
+
+    assert (warning.error_type, warning.severity) == (ErrorType.CATEGORY_COMPLIANCE_FAILED, Severity.warning)
+    assert warning.missing_fields == ("brand_id",)
+    assert warning.platform_message.startswith("The [brand_id]:123 field is incorrect")
+
+
+def test_a_sign_made_with_the_wrong_app_secret_is_an_app_credentials_problem() -> None:
+    [error] = classify(200, fixture_bytes("sign_invalid.json"), Operation.price)
+
+    assert (error.error_type, error.platform_code) == (ErrorType.AUTH_SCOPE_MISSING, "106001")
+    assert "secret" in info(error.error_type).suggestion_en
+
+
+@pytest.mark.parametrize(
+    ("status", "page", "error_type"),
+    [
+        (413, "gateway_413.html", ErrorType.PLATFORM_LIMIT_EXCEEDED),
+        (415, "gateway_415.html", ErrorType.UNKNOWN_PLATFORM_ERROR),
+        (503, "gateway_503.html", ErrorType.PLATFORM_UNAVAILABLE),
+    ],
+)
+def test_a_gateway_refusal_maps_by_its_status_with_an_html_or_empty_body(
+    status: int, page: str, error_type: ErrorType
+) -> None:
+    for body in (fixture_bytes(page), b""):
+        [error] = classify(status, body, Operation.stock)
+
+        assert (error.error_type, error.platform_code) == (error_type, f"HTTP_{status}")
+        assert error.raw == {"status": status, "body": body.decode()}

@@ -91,7 +91,9 @@ TOKEN_REJECTED_PHRASES = (
 # The endpoint's own code (`invalid_grant`, ...) is kept verbatim as the platform code.
 LWA_ERROR_TYPES: dict[str, ErrorType] = {
     "invalid_grant": ErrorType.AUTH_EXPIRED,  # refresh token revoked, expired or from another app
-    "invalid_client": ErrorType.AUTH_EXPIRED,  # wrong client id/secret (e.g. a rotated LWA secret)
+    # Client authentication failed: the app's LWA client id/secret in the connection is wrong (e.g. a rotated
+    # secret). No re-authorisation by the seller fixes it; the app's credentials do (AUTH_SCOPE_MISSING says so).
+    "invalid_client": ErrorType.AUTH_SCOPE_MISSING,
     "unauthorized_client": ErrorType.AUTH_EXPIRED,
     "invalid_scope": ErrorType.AUTH_SCOPE_MISSING,
     "invalid_request": ErrorType.AUTH_EXPIRED,

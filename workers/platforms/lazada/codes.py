@@ -86,8 +86,10 @@ MESSAGE_HINTS: tuple[tuple[str, ErrorType], ...] = (
 
 # Parameter errors name the field they refuse: "E001: Parameter %s is mandatory" (CreateProduct, UpdateProduct),
 # "Parameter ItemId is mandatory" (DeactivateProduct E0001), "skuId is a mandatory field and must be filled in."
-# (UpdateProduct 4216), the gateway's MissingParameter, "illegal parameter:quantity" (4152).
+# (UpdateProduct 4216), the gateway's MissingParameter, "illegal parameter:quantity" (4152), "E200: Empty SellerSku"
+# (GetProductItem 200).
 FIELD_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^E\d+:\s*Empty\s+([A-Za-z_]+)$", re.IGNORECASE),
     re.compile(r"parameter\s+[\"\u201c]?([A-Za-z_]+)[\"\u201d]?\s+(?:that\s+)?is\s+mandatory", re.IGNORECASE),
     re.compile(r"^([A-Za-z_]+) is a mandatory field", re.IGNORECASE),
     re.compile(r"illegal parameter:\s*([A-Za-z_]+)", re.IGNORECASE),

@@ -293,8 +293,12 @@ def classify(
     if raw_code:
         errors.append(_envelope_error(raw_code, data, category_id))
     elif not 200 <= status < 300:
+        # A gateway's own JSON (413 / 415) is not Shopee's envelope: its status says what happened.
+        refused = gateway_refusal(SHOPEE, status, body)
         message = str(data.get("message") or data.get("msg") or f"HTTP {status}")
-        errors.append(make_error(E.UNKNOWN_PLATFORM_ERROR, SHOPEE, f"HTTP_{status}", message, raw=_envelope(data)))
+        errors.append(
+            refused or make_error(E.UNKNOWN_PLATFORM_ERROR, SHOPEE, f"HTTP_{status}", message, raw=_envelope(data))
+        )
     response = data.get("response")
     if isinstance(response, dict):
         for entry in response.get("failure_list") or ():
