@@ -71,6 +71,20 @@ class Settings(BaseSettings):
     confirm_deadline_seconds: float | None = None
     action_stale_seconds: float = 60
 
+    # Alerts (api/alerts/outbound.py, workers/alerts/): robot and webhook targets must resolve to public addresses;
+    # true lets loopback and private ones through for every channel kind (tests, the demo's local receiver). Cloud
+    # metadata addresses are refused either way.
+    allow_private_webhooks: bool = False
+    # Email alerts over SMTP. security: "tls" = implicit TLS (port 465, what CN providers document), "starttls"
+    # (587), "none" (a local relay). The From address should be the login account: providers refuse mismatches.
+    smtp_host: str = ""
+    smtp_port: int = 465
+    smtp_security: Literal["tls", "starttls", "none"] = "tls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_timeout_seconds: float = 10.0
+
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
         if self.env == "prod":
