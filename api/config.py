@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     confirm_deadline_seconds: float | None = None
     action_stale_seconds: float = 60
 
-    # Alerts (api/alerts/outbound.py, workers/alerts/): robot and webhook targets must resolve to public addresses;
+    # Alerts (api/alerts/outbound.py, api/alerts/channels/): robot and webhook targets must resolve to public addresses;
     # true lets loopback and private ones through for every channel kind (tests, the demo's local receiver). Cloud
     # metadata addresses are refused either way.
     allow_private_webhooks: bool = False

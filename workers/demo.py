@@ -47,6 +47,7 @@ from api.tasks import service as tasks_service
 from api.tasks.models import Task
 from api.tasks.schemas import InventoryIn, PricesIn
 from api.tenants import service as tenants
+from api.tenants.schemas import SettingsUpdate
 from workers import demo_catalog as demo
 from workers.demo_catalog import NEW_PRODUCTS, STRATEGIES, USERS
 
@@ -133,6 +134,10 @@ async def _tenant_and_users(session: AsyncSession, password: str) -> tuple[uuid.
     principal = Principal(
         kind="user", id=admin.id, tenant_id=tenant_id, scopes=ROLE_SCOPES["admin"], role="admin", label=admin.email
     )
+    if not (await tenants.get_settings(session, principal)).fx_rates:  # a table someone edited is theirs
+        await tenants.update_settings(
+            session, principal, SettingsUpdate(reporting_currency="CNY", fx_rates=demo.tenant_fx_rates())
+        )
     return tenant_id, principal
 
 

@@ -71,6 +71,7 @@ LINES: dict[str, tuple[str, tuple[int, int], list[str]]] = {
 COLOURS = [("BK", "黑色 Black"), ("WH", "白色 White"), ("GY", "灰色 Grey"), ("NV", "藏青 Navy"), ("GN", "墨绿 Green")]
 
 # What one US dollar buys, for the ERP's price lists per currency; whole-unit currencies are priced in whole units.
+CNY_PER_USD = Decimal("7.1")
 FX = {"USD": "1", "CAD": "1.36", "GBP": "0.79", "EUR": "0.92", "JPY": "150", "MYR": "4.7", "THB": "36", "PHP": "56"}
 WHOLE = {"JPY", "THB", "PHP"}
 
@@ -239,3 +240,9 @@ USERS = [
     ("operator@demo.openclaw.dev", "operator", "运营 Olivia"),
     ("viewer@demo.openclaw.dev", "viewer", "财务 Victor"),
 ]
+
+
+def tenant_fx_rates() -> dict[str, Decimal]:
+    """The demo tenant's FX table for price tracing: CNY per unit of each shop currency, from the same rates."""
+    return {code: (CNY_PER_USD / Decimal(per_usd)).quantize(Decimal("0.0001")) for code, per_usd in FX.items()}
+

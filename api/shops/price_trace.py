@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import problems
+from api import platforms, problems
 from api.errors.models import ErrorGroup
 from api.principal import Principal
 from api.shops import service as shops
@@ -122,6 +122,13 @@ async def trace_sku(session: AsyncSession, principal: Principal, code: str) -> S
     )
 
 
+def _as_market_writes(price: Decimal | None, shop: Shop) -> Decimal | None:
+    known = platforms.market(shop.platform, shop.market)
+    if price is None or known is None:
+        return price
+    return price.quantize(Decimal(1).scaleb(-known.price_decimals))
+
+
 def _shop_trace(
     shop: Shop,
     binding: SkuBinding | None,
@@ -131,7 +138,8 @@ def _shop_trace(
 ) -> ShopTrace:
     currency = shops.currency_of(shop)
     last_price = pushed.get((shop.id, "price", True))
-    platform_price = binding.platform_price if binding else None
+    # Stored with four decimals for every market; shown as the market writes prices (JPY whole yen, USD cents).
+    platform_price = _as_market_writes(binding.platform_price, shop) if binding else None
     # What shoppers see now: the platform's own view when one was read, else the last price confirmed applied.
     current = platform_price
     if current is None and last_price is not None and last_price.value.get("price") is not None:

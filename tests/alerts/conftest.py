@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from workers.alerts.message import AlertMessage, AlertSeverity, Counted, Mentions
+from api.alerts.channels.message import AlertMessage, AlertSeverity, Counted, Mentions
 
 # What the robots answer on success (alert-channels.md §1-3).
 WECOM_OK = b'{"errcode":0,"errmsg":"ok"}'

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import orjson
 
+from api.alerts.channels import wecom
+from api.alerts.channels.message import AlertSeverity, Counted, Mentions, fit_bytes, merge_messages
 from tests.alerts.conftest import alert
-from workers.alerts import wecom
-from workers.alerts.message import AlertSeverity, Counted, Mentions, fit_bytes, merge_messages
 
 
 def test_a_burst_is_merged_into_one_summary() -> None:

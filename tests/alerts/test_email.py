@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
+from api.alerts.channels.email import SmtpConfig
+from api.alerts.channels.send import send_alert
 from tests.alerts.conftest import Mailbox, alert
-from workers.alerts.email import SmtpConfig
-from workers.alerts.send import send_alert
 
 
 def config(port: int) -> SmtpConfig:

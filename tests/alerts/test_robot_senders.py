@@ -12,10 +12,10 @@ import httpx
 import orjson
 import pytest
 
+from api.alerts.channels.message import Mentions
+from api.alerts.channels.send import send_alert
+from api.alerts.channels.transport import outbound_client
 from tests.alerts.conftest import DINGTALK_OK, FEISHU_OK, WECOM_OK, Receiver, alert, public_resolver
-from workers.alerts.message import Mentions
-from workers.alerts.send import send_alert
-from workers.alerts.transport import outbound_client
 
 WECOM_PATH = "/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 DINGTALK_PATH = "/robot/send?access_token=TOKEN"

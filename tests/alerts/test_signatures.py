@@ -9,7 +9,7 @@ import hmac
 
 import httpx
 
-from workers.alerts import dingtalk, feishu, webhook
+from api.alerts.channels import dingtalk, feishu, webhook
 
 DINGTALK_SECRET = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 

@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
+from api.alerts.channels.send import send_alert
+from api.alerts.channels.transport import outbound_client
 from tests.alerts.conftest import alert, public_resolver
-from workers.alerts.send import send_alert
-from workers.alerts.transport import outbound_client
 
 
 def failing_client() -> httpx.AsyncClient:

@@ -138,6 +138,13 @@ async def test_the_demo_fills_the_board_through_the_workers_and_seeding_twice_ch
     assert "Mega sale pricing" in conflict["latest_event"]["platform_error_message"]
     assert price_cuts[0]["sku"] in {g["sku"] for g in open_groups if g["error_type"] == "APPROVAL_PENDING"}
 
+    # The demo tenant compares prices in CNY with an FX table for every shop currency: a SKU traced across its
+    # shops has each shop's price in CNY.
+    sku = price_cuts[0]["sku"]
+    trace = (await world.client.get("/v1/skus/trace", params={"sku": sku}, headers=headers)).json()
+    assert trace["reporting_currency"] == "CNY" and trace["missing_rates"] == [], trace
+    assert all(s["price_in_reporting"] for s in trace["shops"] if s["current_price"]), trace["shops"]
+
     # Seeding again finds everything in place and starts nothing.
     tenant_id = (await world.client.get("/v1/me", headers=headers)).json()["tenant_id"]
     before = await _counts(world, tenant_id)

@@ -81,6 +81,7 @@ async def test_each_shops_price_traces_to_the_erp_request_that_set_it_and_a_wide
     # Amazon's price was confirmed by a read-back: the platform's own view is kept, with when it was read.
     amazon = shops[str(tenant.shops["amazon-ca"])]
     assert Decimal(amazon["platform_price"]) == listed["amazon-ca"] and amazon["platform_seen_at"]
+    assert amazon["platform_price"] == f"{listed['amazon-ca']:.2f}"  # as CAD is written, not with four decimals
 
     in_cny = [Decimal(s["price_in_reporting"]) for s in body["shops"]]
     expected = ((max(in_cny) - min(in_cny)) / min(in_cny) * 100).quantize(Decimal("0.1"))

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
+from api.alerts.channels.markdown import fit_with_tail, link_line, markdown_lines, one_line
+from api.alerts.channels.message import AlertMessage, AlertSeverity, fit_bytes, headline, labels
+from api.alerts.channels.transport import SendResult, json_bytes, judge, post, transport_failure
 from api.alerts.outbound import CheckedTarget
-from workers.alerts.markdown import fit_with_tail, link_line, markdown_lines, one_line
-from workers.alerts.message import AlertMessage, AlertSeverity, fit_bytes, headline, labels
-from workers.alerts.transport import SendResult, json_bytes, judge, post, transport_failure
 
 MARKDOWN_MAX_BYTES = 4096
 TEXT_MAX_BYTES = 2048

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workers.alerts.message import AlertMessage, Counted, crossed, fit_bytes, headline, labels, part_line
+from api.alerts.channels.message import AlertMessage, Counted, crossed, fit_bytes, headline, labels, part_line
 
 
 def one_line(text: str) -> str:

@@ -23,9 +23,9 @@ from typing import Any
 
 import httpx
 
+from api.alerts.channels.message import AlertMessage, Counted
+from api.alerts.channels.transport import SendResult, json_bytes, judge, post, transport_failure
 from api.alerts.outbound import CheckedTarget
-from workers.alerts.message import AlertMessage, Counted
-from workers.alerts.transport import SendResult, json_bytes, judge, post, transport_failure
 
 TIMESTAMP_HEADER = "X-OpenClaw-Timestamp"
 SIGNATURE_HEADER = "X-OpenClaw-Signature"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import httpx
 
+from api.alerts.channels import dingtalk, email, feishu, webhook, wecom
+from api.alerts.channels.email import SmtpConfig
+from api.alerts.channels.message import AlertMessage
+from api.alerts.channels.transport import SendResult
 from api.alerts.outbound import ChannelKind, Resolver, TargetRefused, check_target
-from workers.alerts import dingtalk, email, feishu, webhook, wecom
-from workers.alerts.email import SmtpConfig
-from workers.alerts.message import AlertMessage
-from workers.alerts.transport import SendResult
 
 
 async def send_alert(

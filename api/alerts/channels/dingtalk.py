@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 
+from api.alerts.channels.markdown import fit_with_tail, heading, link_line, markdown_lines, one_line
+from api.alerts.channels.message import AlertMessage, headline, labels
+from api.alerts.channels.transport import SendResult, json_bytes, judge, post, transport_failure
 from api.alerts.outbound import CheckedTarget
-from workers.alerts.markdown import fit_with_tail, heading, link_line, markdown_lines, one_line
-from workers.alerts.message import AlertMessage, headline, labels
-from workers.alerts.transport import SendResult, json_bytes, judge, post, transport_failure
 
 # Real answers say "message too long, exceed 20000 bytes" for the whole body; leave room for the JSON around it.
 TEXT_MAX_BYTES = 18_000

@@ -20,10 +20,10 @@ from typing import Any
 
 import httpx
 
+from api.alerts.channels.markdown import markdown_lines, one_line
+from api.alerts.channels.message import AlertMessage, AlertSeverity, fit_bytes, headline, labels
+from api.alerts.channels.transport import SendResult, json_bytes, judge, post, transport_failure
 from api.alerts.outbound import CheckedTarget
-from workers.alerts.markdown import markdown_lines, one_line
-from workers.alerts.message import AlertMessage, AlertSeverity, fit_bytes, headline, labels
-from workers.alerts.transport import SendResult, json_bytes, judge, post, transport_failure
 
 TEXT_MAX_BYTES = 16_000
 RETRYABLE_CODES = frozenset({"11232"})

@@ -69,6 +69,8 @@ class AlertMessage:
     language: str = "zh"  # "zh" (zh-CN) or "en"
     # A digest: the alerts merged into this one (see merge_messages); empty for a single alert.
     parts: tuple[AlertMessage, ...] = ()
+    # What happened in words when it is not a count over a threshold ("3 new AUTH_EXPIRED", "unhandled for 2 h").
+    reason: str = ""
 
     def local_time(self) -> str:
         return self.occurred_at.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%d %H:%M:%S")
@@ -126,6 +128,8 @@ def crossed(message: AlertMessage) -> str:
     words = labels(message)
     if message.parts:
         return words["digest_crossed"].format(n=len(message.parts), count=message.count)
+    if message.reason:
+        return message.reason
     return words["crossed"].format(window=message.window_minutes, count=message.count, threshold=message.threshold)
 
 

@@ -15,9 +15,9 @@ from typing import Literal
 
 import aiosmtplib
 
+from api.alerts.channels.message import AlertMessage, Counted, crossed, headline, labels, part_line
+from api.alerts.channels.transport import BODY_KEPT_CHARS, SendResult
 from api.config import Settings
-from workers.alerts.message import AlertMessage, Counted, crossed, headline, labels, part_line
-from workers.alerts.transport import BODY_KEPT_CHARS, SendResult
 
 
 @dataclass(frozen=True, slots=True)
