@@ -185,3 +185,18 @@ SELLER_CENTRE: dict[str, SellerCentre] = {
         "https://{host}/apps/product/publish?productId={item_id}", "https://{host}/apps/product/list?keyword={sku}"
     ),
 }
+
+
+# The seller centre page where a category's attributes are filled in, per market host (`{host}` from Market,
+# `{category_id}` the Amazon product type or the platform's category id): a CATEGORY_COMPLIANCE_FAILED links there.
+CATEGORY_ATTRIBUTE_PAGES: dict[str, str] = {
+    "amazon": "https://{host}/abis/listing/syh?productType={category_id}",
+    "tiktok": "https://{host}/product/create?category_id={category_id}",
+    "shopee": "https://{host}/portal/product/new?category_id={category_id}",
+    "lazada": "https://{host}/apps/product/publish?categoryId={category_id}",
+}
+
+# The smallest longest side (px) a listing image may have, where the platform documents one: Amazon's image
+# requirements (500 px, 1000 px+ for zoom), TikTok's main images (300 px, Upload Product Image), Lazada's product
+# images (330 px). Shopee documents none through its API.
+MIN_IMAGE_PX: dict[str, int] = {"amazon": 500, "tiktok": 300, "lazada": 330}

@@ -37,6 +37,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from sandbox.app import Sandbox
+from sandbox.category_rules import amazon_definition, amazon_schema
 from sandbox.faults import Rate
 from sandbox.scenario import CategorySpec, OperationName
 from sandbox.state import Listing, ShopState, iso
@@ -71,6 +72,7 @@ PATCH_OPS = frozenset({"add", "replace", "merge", "delete"})
 PUT_REQUIREMENTS = frozenset({"LISTING", "LISTING_PRODUCT_ONLY", "LISTING_OFFER_ONLY"})
 LISTING_PATH = re.compile(r"/listings/2021-08-01/items/(?P<seller>[^/]+)/(?P<sku>[^/]+)$")
 SEARCH_PATH = re.compile(r"/listings/2021-08-01/items/(?P<seller>[^/]+)$")
+DEFINITIONS_PATH = re.compile(r"/definitions/2020-09-01/productTypes/(?P<ptype>[A-Za-z0-9_]+)$")
 SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE_MAX = 10, 20  # searchListingsItems pageSize: default 10, at most 20
 SEARCH_MAX_RESULTS = 1000  # "the maximum number of items (SKUs) that can be returned and paged through is 1000"
 ATTRIBUTE_PATH = re.compile(r"^/attributes/(?P<name>[A-Za-z0-9_]+)$")
@@ -84,7 +86,12 @@ UNPARSEABLE = "Request has missing or invalid parameters and cannot be parsed."
 
 def mounts(sandbox: Sandbox) -> dict[str, ASGIApp]:
     emulator = AmazonEmulator(sandbox)
-    sp_api = Starlette(routes=[Route("/{rest:path}", emulator.sp_api, methods=["GET", "PUT", "PATCH", "DELETE"])])
+    sp_api = Starlette(
+        routes=[
+            Route("/_schemas/{shop}/{product_type}.json", emulator.product_type_schema, methods=["GET"]),
+            Route("/{rest:path}", emulator.sp_api, methods=["GET", "PUT", "PATCH", "DELETE"]),
+        ]
+    )
     lwa = Starlette(routes=[Route("/auth/o2/token", emulator.lwa_token, methods=["POST"])])
     return {"/amazon": sp_api, "/lwa": lwa}
 
@@ -200,12 +207,15 @@ class AmazonEmulator:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         match = LISTING_PATH.search(raw_path.decode("latin-1"))
         search = SEARCH_PATH.search(raw_path.decode("latin-1")) if request.method == "GET" else None
+        definitions = DEFINITIONS_PATH.search(raw_path.decode("latin-1")) if request.method == "GET" else None
         if search is not None:
             match = search
+        elif definitions is not None:
+            pass
         elif match is None or request.method not in METHOD_OPERATIONS:
             return error_list(404, "NotFound", "The requested resource doesn't exist.")
-        assert match is not None
-        seller_id, sku = unquote(match["seller"]), unquote(match.groupdict().get("sku") or "")
+        seller_id = unquote(match["seller"]) if match is not None else ""
+        sku = unquote(match.groupdict().get("sku") or "") if match is not None else ""
 
         status, shop = self.state.token_status(request.headers.get("x-amz-access-token"), "access")
         if shop is None and status == "unknown" and not request.headers.get("x-amz-access-token"):
@@ -214,6 +224,8 @@ class AmazonEmulator:
             return error_list(403, "Unauthorized", DENIED, EXPIRED)
         if status != "ok" or shop is None:
             return error_list(403, "Unauthorized", DENIED, REVOKED)
+        if definitions is not None:
+            return await self._definition(shop, definitions["ptype"], request)
         if seller_id != shop.spec.credentials["seller_id"]:
             return error_list(403, "Unauthorized", DENIED, "")  # not authorised by that selling partner
 
@@ -259,6 +271,30 @@ class AmazonEmulator:
         if request.method == "PATCH":
             return self._patch(shop, sku, marketplace_id, payload, operation, preview, rate_header)
         return self._put(shop, sku, marketplace_id, payload, preview, rate_header)
+
+    async def _definition(self, shop: ShopState, product_type: str, request: Request) -> Response:
+        """getDefinitionsProductType: the product type's schema as a link (a `status` read for faults)."""
+        refused = await self.sandbox.faults.gate(shop, "status", self.answers, bucket="getDefinitionsProductType")
+        if refused is not None:
+            return refused
+        marketplace_id = MARKETPLACES[shop.spec.market]
+        if request.query_params.get("marketplaceIds") != marketplace_id:
+            return error_list(
+                400, "InvalidInput", f"Invalid marketplaceIds: {request.query_params.get('marketplaceIds')}."
+            )
+        category = shop.spec.categories.get(product_type)
+        if category is None:
+            return error_list(404, "NotFound", f"Product type {product_type} not found.")
+        url = str(request.url_for("product_type_schema", shop=shop.id, product_type=product_type))
+        return JSONResponse(amazon_definition(product_type, category, marketplace_id, url), headers=_headers({}))
+
+    async def product_type_schema(self, request: Request) -> Response:
+        """The schema behind the definition's link; like Amazon's pre-signed link it needs no token."""
+        shop = self.sandbox.state.shops.get(request.path_params["shop"])
+        category = shop.spec.categories.get(request.path_params["product_type"]) if shop else None
+        if category is None:
+            return Response("<Error><Code>NoSuchKey</Code></Error>", status_code=404, media_type="application/xml")
+        return JSONResponse(amazon_schema(request.path_params["product_type"], category))
 
     def _get(
         self, shop: ShopState, sku: str, marketplace_id: str, request: Request, headers: dict[str, str]

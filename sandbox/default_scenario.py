@@ -29,6 +29,13 @@ AMAZON_CATEGORIES: dict[str, Any] = {
     "BATTERY": {"name": "Batteries", "required_attributes": ["item_weight.unit", "battery"]},
     "GIFT_CARD": {"name": "Gift cards", "promo_price_allowed": False},
     "WATCH": {"name": "Watches", "restricted": True},
+    # Apparel: a size from Amazon's size values ("XL" is mapped to "X-Large" before sending).
+    "SHIRT": {
+        "name": "Shirts",
+        "required_attributes": ["size"],
+        "size_attribute": "size",
+        "size_values": ["X-Small", "Small", "Medium", "Large", "X-Large", "XX-Large"],
+    },
 }
 # Marketplace categories for TikTok, Shopee and Lazada: ids as those platforms number them.
 MARKETPLACE_CATEGORIES: dict[str, Any] = {
@@ -36,6 +43,12 @@ MARKETPLACE_CATEGORIES: dict[str, Any] = {
     "100002": {"name": "Phone accessories", "min_image_px": 800},
     "100003": {"name": "Food supplements", "required_attributes": ["net_weight.unit", "expiry_date"]},
     "100004": {"name": "Fixed-price books", "promo_price_allowed": False},
+    "100005": {
+        "name": "Women's T-shirts",
+        "required_attributes": ["size"],
+        "size_attribute": "size",
+        "size_values": ["S", "M", "L", "XL", "XXL"],
+    },
 }
 
 # (shop id, name, platform, market, currency, SKU count, price range, confirmation delay s, faults)

@@ -36,6 +36,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from sandbox.app import Sandbox
+from sandbox.category_rules import lazada_attributes
 from sandbox.faults import Rate
 from sandbox.lazada_wire import (
     SYSTEM_PARAMETERS,
@@ -133,6 +134,7 @@ class LazadaEmulator:
             "/product/create": (self._create, "listing", "create"),
             "/product/item/get": (self._product_item, "status", "read"),
             "/products/get": (self._products, "status", "read"),
+            "/category/attributes/get": (self._category_attributes, "status", "read"),
         }
 
     # -- auth host -------------------------------------------------------------------------------------------
@@ -301,6 +303,15 @@ class LazadaEmulator:
         if not listings:
             return failure("208", "E208: Item not exist", call.rid)
         return success(product_body(listings, shop.spec.market, shop.faults.reserved_stock), call.rid)
+
+    async def _category_attributes(self, call: Call) -> Response:
+        """GetCategoryAttributes of one of the shop's categories (E201 for another)."""
+        assert call.shop is not None
+        category_id = call.params.get("primary_category_id", "")
+        category = call.shop.spec.categories.get(category_id)
+        if category is None:
+            return failure("201", f"E201: {category_id} Invalid CategoryId", call.rid)
+        return success(lazada_attributes(category), call.rid)
 
     async def _products(self, call: Call) -> Response:
         shop = call.shop

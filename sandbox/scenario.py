@@ -105,6 +105,12 @@ class CategorySpec(_Model):
     promo_price_allowed: bool = True  # a sale/discount price is refused when False
     restricted: bool = False  # new listings are refused by policy (approval needed)
     min_image_px: int | None = Field(default=None, ge=1)  # longest side recommended; smaller images get a warning
+    # Apparel: the attribute that holds the size and the size values the category takes (a listing whose size is
+    # none of them is refused); the rules APIs serve them as the attribute's options.
+    size_attribute: str | None = None
+    size_values: list[str] = []
+    # Units the "x.unit" attributes accept, as the rules APIs list them.
+    units: list[str] = ["g", "kg", "ml", "l"]
 
 
 class Tokens(_Model):

@@ -351,19 +351,27 @@ def attribute_tree(category: CategorySpec | None) -> list[dict[str, Any]]:
     """The category's mandatory attributes, named as the scenario names them; "x.unit" asks for a unit on x."""
     required = category.required_attributes if category else []
     names = list(dict.fromkeys(r.partition(".")[0] for r in required))
+    size = category.size_attribute if category else None
+    if size and size not in names:
+        names.append(size)
     with_unit = {r.partition(".")[0] for r in required if r.endswith(".unit")}
+    units = category.units if category else UNITS
     return [
         {
             "attribute_id": attribute_id(name),
-            "mandatory": True,
+            "mandatory": name in {r.partition(".")[0] for r in required},
             "name": name,
-            "attribute_value_list": [],
+            # A size is a drop-down of the category's sizes (input_type 1); the rest are free text.
+            "attribute_value_list": [
+                {"value_id": attribute_id(f"{name}:{value}"), "name": value, "value_unit": "", "multi_lang": []}
+                for value in (category.size_values if category and name == size else [])
+            ],
             "attribute_info": {
-                "input_type": 2,
+                "input_type": 1 if name == size else 2,
                 "input_validation_type": 1 if name in with_unit else 0,
                 "format_type": 2 if name in with_unit else 1,
                 "date_format_type": 0,
-                "attribute_unit_list": UNITS if name in with_unit else [],
+                "attribute_unit_list": units if name in with_unit else [],
                 "max_value_count": 1,
             },
             "multi_lang": [],

@@ -27,6 +27,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -36,8 +37,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from sandbox.app import Sandbox
+from sandbox.category_rules import tiktok_attributes, tiktok_rules
 from sandbox.faults import Rate
-from sandbox.scenario import OperationName
+from sandbox.scenario import CategorySpec, OperationName
 from sandbox.state import ShopState
 from sandbox.tiktok_bodies import Call, GatewayAnswers, authorized_shop, envelope, error, request_id
 from sandbox.tiktok_bodies import token_data as token_body
@@ -71,6 +73,8 @@ ENDPOINTS = (
     Endpoint("search_products", "POST", re.compile(r"^/product/(\d{6})/products/search$"), "status"),
     Endpoint("get_product", "GET", re.compile(r"^/product/(\d{6})/products/(\d+)$"), "status"),
     Endpoint("inventory_search", "POST", re.compile(r"^/product/(\d{6})/inventory/search$"), "status"),
+    Endpoint("category_attributes", "GET", re.compile(r"^/product/(\d{6})/categories/(\d+)/attributes$"), "status"),
+    Endpoint("category_rules", "GET", re.compile(r"^/product/(\d{6})/categories/(\d+)/rules$"), "status"),
     Endpoint("authorized_shops", "GET", re.compile(r"^/authorization/(\d{6})/shops$"), "status", shop_scoped=False),
 )
 RATES: dict[str, Rate] = {endpoint.name: _QPS for endpoint in ENDPOINTS}
@@ -112,6 +116,8 @@ class TikTokEmulator:
             "get_product": self.products.get_product,
             "search_products": lambda call: search_products(call, warehouse_of),
             "inventory_search": self.products.inventory_search,
+            "category_attributes": lambda call: _category_answer(call, tiktok_attributes),
+            "category_rules": lambda call: _category_answer(call, tiktok_rules),
             "authorized_shops": lambda call: envelope(call.rid, {"shops": [authorized_shop(call.shop)]}),
         }
         self._used_codes: set[str] = set()  # authorisation codes are single-use (per sandbox process)
@@ -256,6 +262,14 @@ class TikTokEmulator:
         assert access.expires_at is not None
         data = token_body(shop, access.token, access.expires_at, refresh.token, refresh_expires)
         return envelope(rid, data, message="success")
+
+
+def _category_answer(call: Call, body: Callable[[CategorySpec], dict[str, Any]]) -> Response:
+    """Get Attributes / Get Category Rules of one of the shop's categories (12052023 for another)."""
+    category = call.shop.spec.categories.get(call.ids[0])
+    if category is None:
+        return error(call.rid, "category_missing")
+    return envelope(call.rid, body(category))
 
 
 def _route(method: str, path: str) -> tuple[Endpoint | None, tuple[str, ...]]:

@@ -34,6 +34,7 @@ from workers.platforms.base import (
     TokenSet,
     get_client,
 )
+from workers.platforms.rules import RulesSource, publish_checked
 from workers.trace_recorder import DatabaseTraceRecorder
 
 
@@ -117,8 +118,11 @@ def failure(error: PlatformError) -> Failure:
 UNBOUND = Failure("SKU_MAPPING_FAILED", "NO_BINDING", "the SKU lost its binding before it was sent")
 
 
-async def push(client: PlatformClient, operation: str, items: Sequence[Claimed]) -> list[PushResult]:
-    """Send one claimed group of actions through the client; one result per action, by our SKU."""
+async def push(
+    client: PlatformClient, operation: str, items: Sequence[Claimed], read_rules: RulesSource | None = None
+) -> list[PushResult]:
+    """Send one claimed group of actions through the client; one result per action, by our SKU. A new listing is
+    checked against its category's rules (`read_rules`, the client's own by default) before it is sent."""
     bound = [c for c in items if c.binding is not None]
     results = [PushResult(c.action.sku, False, [UNBOUND]) for c in items if c.binding is None]
     ours = {c.binding.platform_sku: c.action.sku for c in bound if c.binding is not None}
@@ -128,7 +132,7 @@ async def push(client: PlatformClient, operation: str, items: Sequence[Claimed])
     elif operation == "stock":
         answers = await client.update_stock([StockUpdate(_ref(c), int(c.action.value["quantity"])) for c in bound])
     else:
-        answers = [await client.publish_listing(_draft(c)) for c in bound]
+        answers = [await publish_checked(client, _draft(c), read_rules) for c in bound]
     for answer in answers:
         results.append(
             PushResult(

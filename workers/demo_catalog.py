@@ -245,4 +245,3 @@ USERS = [
 def tenant_fx_rates() -> dict[str, Decimal]:
     """The demo tenant's FX table for price tracing: CNY per unit of each shop currency, from the same rates."""
     return {code: (CNY_PER_USD / Decimal(per_usd)).quantize(Decimal("0.0001")) for code, per_usd in FX.items()}
-

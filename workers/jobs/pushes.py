@@ -22,7 +22,8 @@ from api.tasks import actions, planning, recovery
 from api.tasks import service as tasks_service
 from api.tasks.actions import Batch, Claimed
 from api.tenants import service as tenants_service
-from workers import clients
+from workers import category_rules, clients
+from workers.platforms.rules import RulesSource
 
 log = structlog.get_logger("openclaw.jobs.pushes")
 HEARTBEAT_SECONDS = 10
@@ -119,7 +120,8 @@ async def _push(ctx: dict[str, Any], tenant: uuid.UUID, batch: uuid.UUID) -> dic
     if claimed is None:
         return {}
     async with recorder, heartbeats(ctx, tenant, claimed.items):
-        results = await clients.push(client, claimed.task.operation or claimed.items[0].action.operation, claimed.items)
+        operation = claimed.task.operation or claimed.items[0].action.operation
+        results = await clients.push(client, operation, claimed.items, _rules_of(ctx, client, claimed.shop))
     async with unit_of_work(ctx, tenant) as session:
         totals = await actions.settle_push(session, claimed, results, deadline=_deadline(claimed.shop.platform))
     if totals.get("accepted"):
@@ -130,6 +132,14 @@ async def _push(ctx: dict[str, Any], tenant: uuid.UUID, batch: uuid.UUID) -> dic
             )  # fmt: skip
     await finish_after_commit(ctx, tenant, claimed.task.id)
     return totals
+
+
+def _rules_of(ctx: dict[str, Any], client: Any, shop: Any) -> RulesSource | None:
+    """The client's category rules behind the shared Redis cache (None for a client that reads none)."""
+    load = getattr(client, "get_category_rules", None)
+    if load is None or ctx.get("redis") is None:
+        return load
+    return category_rules.cached(ctx["redis"], shop.platform, shop.market, load)
 
 
 async def confirm_batch(

@@ -39,6 +39,13 @@ from workers.platforms.amazon.codes import (
     to_decimal,
     token_rejected,
 )
+from workers.platforms.amazon.rules import (
+    DEFINITIONS_PATH,
+    definition_params,
+    draft_values,
+    rules_from_schema,
+    schema_link,
+)
 from workers.platforms.amazon.wire import (
     FULFILLMENT_CHANNEL,
     USER_AGENT,
@@ -71,6 +78,7 @@ from workers.platforms.base import (
     make_error,
     transport_failure,
 )
+from workers.platforms.rules import CategoryRules, DraftValues, RulesUnavailable
 
 __all__ = ["Client", "classify", "lwa_refresh_form", "sp_api_headers"]
 
@@ -186,6 +194,25 @@ class Client:
 
     async def get_listing_status(self, refs: Sequence[ListingRef]) -> list[ListingStatus]:
         return await self._each(refs, self._status)
+
+    async def get_category_rules(self, category_id: str) -> CategoryRules:
+        """The product type's rules: getDefinitionsProductType, then the schema it links to (a pre-signed URL,
+        fetched without our token). Raises RulesUnavailable when either cannot be read."""
+        path = DEFINITIONS_PATH.format(product_type=quote(category_id, safe=""))
+        params = definition_params(self.market.marketplace_id, self.seller_id)
+        call = await self._call(Operation.status, "GET", "", params, None, path=path)
+        if call.errors:
+            raise RulesUnavailable(call.errors)
+        link = schema_link(call.body)
+        schema = await self.http.send(
+            lambda: httpx.Request("GET", link, headers={"user-agent": USER_AGENT}), operation=Operation.status
+        )
+        if schema.status != 200:
+            raise RulesUnavailable(reason=f"the product type schema answered HTTP {schema.status}")
+        return rules_from_schema(category_id, schema.body, self.market.code)
+
+    def draft_values(self, draft: ListingDraft) -> DraftValues:
+        return draft_values(draft, self.market)
 
     async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
         """One searchListingsItems page (20 SKUs); the cursor is Amazon's own pageToken."""

@@ -52,6 +52,7 @@ from workers.platforms.lazada.codes import (
     classify,
     listing_state,
 )
+from workers.platforms.lazada.rules import ATTRIBUTES_PATH, draft_values, rules_from
 from workers.platforms.lazada.wire import (
     batch_results,
     check_draft,
@@ -65,6 +66,7 @@ from workers.platforms.lazada.wire import (
     sign,
     token_set,
 )
+from workers.platforms.rules import CategoryRules, DraftValues, RulesUnavailable
 
 PLATFORM = Platform.lazada
 
@@ -84,6 +86,7 @@ PATHS: dict[str, str] = {
     "create_product": "/product/create",
     "product_item": "/product/item/get",
     "products": "/products/get",
+    "category_attributes": ATTRIBUTES_PATH,
 }
 
 # Most SKUs (or products) one call may carry.
@@ -226,6 +229,17 @@ class Client:
             params = {"filter": "all", "sku_seller_list": skus, "limit": str(BATCH_LIMITS[Operation.status])}
             await self._read(refs, batch, PATHS["products"], params, statuses)
         return [statuses[index] for index in range(len(refs))]
+
+    async def get_category_rules(self, category_id: str) -> CategoryRules:
+        """GetCategoryAttributes of one category; RulesUnavailable when it cannot be read."""
+        params = {"primary_category_id": category_id}
+        outcome = await self._call(Operation.status, PATHS["category_attributes"], params, method="GET")
+        if outcome.blocking:
+            raise RulesUnavailable(outcome.blocking)
+        return rules_from(category_id, outcome.data.get("data"), self._market)
+
+    def draft_values(self, draft: ListingDraft) -> DraftValues:
+        return draft_values(draft)
 
     async def _read(
         self,

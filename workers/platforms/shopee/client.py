@@ -51,6 +51,7 @@ from workers.platforms.base import (
     make_error,
 )
 from workers.platforms.base import PlatformHttp as _PlatformHttp
+from workers.platforms.rules import CategoryRules, DraftValues, RulesUnavailable
 from workers.platforms.shopee import catalog
 from workers.platforms.shopee.codes import classify
 from workers.platforms.shopee.items import (
@@ -72,6 +73,7 @@ from workers.platforms.shopee.items import (
     unbound,
     violation_states,
 )
+from workers.platforms.shopee.rules import draft_values, rules_from
 from workers.platforms.shopee.wire import public_base_string, shop_base_string, sign
 
 __all__ = ["Client", "ShopeeAuthError", "classify", "public_base_string", "shop_base_string", "sign"]
@@ -330,6 +332,16 @@ class Client:
         if self._market not in PRICE_DECIMALS:
             return invalid("MARKET_UNSUPPORTED", f"Shopee market {self._market!r} is not supported (MY/TH/PH/ID)")
         return None
+
+    async def get_category_rules(self, category_id: str) -> CategoryRules:
+        """get_attribute_tree of one category; RulesUnavailable when it cannot be read."""
+        tree = await self._shop_call("get_attribute_tree", Operation.status, params={"category_id_list": category_id})
+        if tree.blocking:
+            raise RulesUnavailable(tree.blocking)
+        return rules_from(category_id, response_of(tree), self._market)
+
+    def draft_values(self, draft: ListingDraft) -> DraftValues:
+        return draft_values(draft)
 
     async def _name_missing_attributes(self, draft: ListingDraft, errors: list[PlatformError]) -> list[PlatformError]:
         """Shopee rarely names the missing attributes: read the category's tree and name the mandatory ones unsent."""

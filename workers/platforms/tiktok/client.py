@@ -42,6 +42,7 @@ from workers.platforms.base import (
     unparseable,
 )
 from workers.platforms.base import TokenRefreshError as PlatformTokenRefreshError
+from workers.platforms.rules import CategoryRules, DraftValues, RulesUnavailable
 from workers.platforms.tiktok import catalog
 from workers.platforms.tiktok.codes import (
     BODY_RETRY_CODES,
@@ -56,6 +57,7 @@ from workers.platforms.tiktok.codes import (
     token_set_from,
     unbound,
 )
+from workers.platforms.tiktok.rules import ATTRIBUTES_PATH, RULES_PATH, draft_values, rules_from
 from workers.platforms.tiktok.wire import dumps, sign
 
 PLATFORM = Platform.tiktok
@@ -285,6 +287,20 @@ class Client:
         }
         body.update({k: draft.attributes[k] for k in PASSTHROUGH_ATTRIBUTES if k in draft.attributes})
         return body
+
+    async def get_category_rules(self, category_id: str) -> CategoryRules:
+        """Get Attributes and Get Category Rules of one category; RulesUnavailable when either cannot be read."""
+        query = {"category_version": CATEGORY_VERSIONS.get(self.market, "v1")}
+        answers = []
+        for path in (ATTRIBUTES_PATH, RULES_PATH):
+            outcome = await self._call("GET", path.format(category_id=category_id), Operation.status, query=query)
+            if outcome.blocking or not outcome.data:
+                raise RulesUnavailable(outcome.blocking, reason="" if outcome.blocking else f"{path}: no data")
+            answers.append(outcome.data)  # the envelope's `data`
+        return rules_from(category_id, answers[0], answers[1], self.market)
+
+    def draft_values(self, draft: ListingDraft) -> DraftValues:
+        return draft_values(draft)
 
     async def get_listing_status(self, refs: Sequence[ListingRef]) -> list[ListingStatus]:
         results: dict[int, ListingStatus] = {}
