@@ -292,6 +292,20 @@ def min_image_px(platform: Platform) -> int | None:
     return MIN_IMAGE_PX.get(platform.value)
 
 
+def rules_of(
+    platform: Platform, market_code: str, category_id: str, attributes: Sequence[AttributeRule], size: SizeRule | None
+) -> CategoryRules:
+    """A category's rules as one platform's reader found them, with the platform's facts (image minimum, page)."""
+    return CategoryRules(
+        platform=platform,
+        category_id=category_id,
+        attributes=tuple(attributes),
+        min_image_px=min_image_px(platform),
+        size=size,
+        attribute_page_url=attribute_page(platform, market_code, category_id),
+    )
+
+
 # -----------------------------------------------------------------------------------------------------------
 # The hook
 

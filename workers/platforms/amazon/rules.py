@@ -19,9 +19,8 @@ from workers.platforms.rules import (
     RulesUnavailable,
     SizeRule,
     as_mapping,
-    attribute_page,
-    min_image_px,
     plain_values,
+    rules_of,
     size_mapping,
 )
 
@@ -77,14 +76,7 @@ def rules_from_schema(product_type: str, body: bytes, market_code: str) -> Categ
             allowed = tuple(str(v) for v in value["enum"])
             names = dict(zip((str(n) for n in value.get("enumNames") or ()), allowed, strict=False))
             size = SizeRule(key=name, name=name, allowed=allowed, mapping=size_mapping(allowed, names))
-    return CategoryRules(
-        platform=PLATFORM,
-        category_id=product_type,
-        attributes=tuple(attributes),
-        min_image_px=min_image_px(PLATFORM),
-        size=size,
-        attribute_page_url=attribute_page(PLATFORM, market_code, product_type),
-    )
+    return rules_of(PLATFORM, market_code, product_type, attributes, size)
 
 
 def _item(spec: Any) -> Mapping[str, Any]:

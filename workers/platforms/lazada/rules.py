@@ -16,9 +16,8 @@ from workers.platforms.rules import (
     DraftValues,
     RulesUnavailable,
     SizeRule,
-    attribute_page,
-    min_image_px,
     plain_values,
+    rules_of,
     size_mapping,
 )
 
@@ -48,14 +47,7 @@ def rules_from(category_id: str, data: Any, market: str) -> CategoryRules:
             found.append(AttributeRule(key=key, name=key, required=required, units=units))
         if key.lower() in SIZE_NAMES and options and units == ():
             size = SizeRule(key=key, name=key, allowed=tuple(options), mapping=size_mapping(options))
-    return CategoryRules(
-        platform=PLATFORM,
-        category_id=category_id,
-        attributes=tuple(found),
-        min_image_px=min_image_px(PLATFORM),
-        size=size,
-        attribute_page_url=attribute_page(PLATFORM, market, category_id),
-    )
+    return rules_of(PLATFORM, market, category_id, found, size)
 
 
 def draft_values(draft: ListingDraft) -> DraftValues:

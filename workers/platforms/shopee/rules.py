@@ -17,8 +17,7 @@ from workers.platforms.rules import (
     RulesUnavailable,
     SizeRule,
     as_mapping,
-    attribute_page,
-    min_image_px,
+    rules_of,
     size_mapping,
     split_value_unit,
 )
@@ -59,14 +58,7 @@ def rules_from(category_id: str, response: Mapping[str, Any], market: str) -> Ca
         ]
         if str(attribute.get("name") or "").lower() in SIZE_NAMES and values:
             size = SizeRule(key=key, name=name, allowed=tuple(values), mapping=size_mapping(values))
-    return CategoryRules(
-        platform=PLATFORM,
-        category_id=category_id,
-        attributes=tuple(found),
-        min_image_px=min_image_px(PLATFORM),
-        size=size,
-        attribute_page_url=attribute_page(PLATFORM, market, category_id),
-    )
+    return rules_of(PLATFORM, market, category_id, found, size)
 
 
 def draft_values(draft: ListingDraft) -> DraftValues:

@@ -17,8 +17,7 @@ from workers.platforms.rules import (
     RulesUnavailable,
     SizeRule,
     as_mapping,
-    attribute_page,
-    min_image_px,
+    rules_of,
     size_mapping,
     value_of,
 )
@@ -50,14 +49,7 @@ def rules_from(category_id: str, attributes: Mapping[str, Any], rules: Mapping[s
     chart = as_mapping(rules.get("size_chart"))
     if chart.get("is_required"):
         found.append(AttributeRule(key="size_chart", name="size_chart", required=True))
-    return CategoryRules(
-        platform=PLATFORM,
-        category_id=category_id,
-        attributes=tuple(found),
-        min_image_px=min_image_px(PLATFORM),
-        size=size,
-        attribute_page_url=attribute_page(PLATFORM, market, category_id),
-    )
+    return rules_of(PLATFORM, market, category_id, found, size)
 
 
 def draft_values(draft: ListingDraft) -> DraftValues:
