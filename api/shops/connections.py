@@ -124,11 +124,18 @@ async def store_tokens(
     box: SecretBox | None = None,
 ) -> None:
     """Keep the tokens a refresh returned. A refresh that returns no new refresh token (or no expiry or scopes for
-    it) keeps the stored ones: some platforms hand out one refresh token for the grant's whole life."""
+    it) keeps the stored ones: some platforms hand out one refresh token for the grant's whole life. Tokens the
+    platform just issued prove the connection works, so its health turns "ok" in the same write: a reader never
+    sees the new expiry beside the old health."""
     box = box or _default_box()
+    now = datetime.now(UTC)
     values: dict[str, Any] = {
         "access_token_encrypted": box.encrypt(access_token),
         "access_expires_at": access_expires_at,
+        "health": "ok",
+        "last_checked_at": now,
+        "last_success_at": now,
+        "last_error": None,
     }
     if refresh_token is not None:
         values["refresh_token_encrypted"] = box.encrypt(refresh_token)

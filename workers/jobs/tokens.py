@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from api import queue
-from api.shops import connections, tokens
+from api.shops import tokens
 from api.shops.models import Shop
 from api.tasks import actions
 from workers import clients
@@ -53,6 +53,4 @@ async def refresh_token(ctx: dict[str, Any], tenant_id: str, shop_id: str) -> st
                 None,
             )
         return "refused"
-    async with unit_of_work(ctx, tenant) as session:
-        await connections.set_health(session, shop.id, "ok")
-    return "refreshed"
+    return "refreshed"  # store_tokens marked the connection healthy with the new tokens
