@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # true lets loopback and private ones through for every channel kind (tests, the demo's local receiver). Cloud
     # metadata addresses are refused either way.
     allow_private_webhooks: bool = False
+    # Where users open OpenClaw: alert messages link to its board with the rule's filters applied.
+    public_url: str = "http://127.0.0.1:8000"
     # Email alerts over SMTP. security: "tls" = implicit TLS (port 465, what CN providers document), "starttls"
     # (587), "none" (a local relay). The From address should be the login account: providers refuse mismatches.
     smtp_host: str = ""

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import problems
+from api.alerts.routes import router as alerts_router
 from api.approvals.routes import router as approvals_router
 from api.audit.routes import router as audit_router
 from api.auth.routes import router as auth_router
@@ -50,6 +51,7 @@ ROUTERS = [
     stats_router,
     audit_router,
     settings_router,
+    alerts_router,
 ]
 
 

@@ -13,7 +13,7 @@ from arq.connections import RedisSettings
 
 from api.config import get_settings
 from api.db import create_app_engine, sessionmaker
-from workers.jobs import catalog, maintenance, outbox, pushes, tokens
+from workers.jobs import alerts, catalog, maintenance, outbox, pushes, tokens
 from workers.platforms.limits import RedisRateLimiter, ShopSlots, redis_refresh_lock
 
 # A platform call gets 15 s to answer (the sandbox's and platforms' slow answers are longer: they time out and are
@@ -55,6 +55,7 @@ class WorkerSettings:
         pushes.confirm_batch,
         tokens.refresh_token,
         catalog.sync_catalog,
+        alerts.send_alert_batch,
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(outbox.resend_outbox, second={0}, run_at_startup=True),
@@ -63,6 +64,7 @@ class WorkerSettings:
         cron(tokens.refresh_expiring, second={40}, run_at_startup=True),
         cron(maintenance.apply_retention, minute={17}, second={0}),
         cron(catalog.start_due_syncs, minute={23}, second={0}),
+        cron(alerts.evaluate_alerts, second={10}),
     ]
     on_startup = startup
     on_shutdown = shutdown

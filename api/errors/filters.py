@@ -164,16 +164,26 @@ FACET_COLUMNS: dict[str, Any] = {
 }
 
 
-def facet_conditions(f: ErrorFilter) -> dict[str, ColumnElement[bool]]:
-    """One IN condition per facet dimension the filter restricts."""
-    values: dict[str, list[Any]] = {
+def facet_values(f: ErrorFilter) -> dict[str, list[Any]]:
+    """The values the filter restricts each facet dimension to (an empty list: not restricted)."""
+    return {
         "severity": list(f.severity),
         "error_type": [t.value for t in f.error_type],
         "platform": list(f.platform),
         "shop_id": list(f.shop_id),
         "strategy_id": list(f.strategy_id),
     }
-    return {name: FACET_COLUMNS[name].in_(v) for name, v in values.items() if v}
+
+
+def facet_conditions(f: ErrorFilter) -> dict[str, ColumnElement[bool]]:
+    """One IN condition per facet dimension the filter restricts."""
+    return {name: FACET_COLUMNS[name].in_(v) for name, v in facet_values(f).items() if v}
+
+
+def event_facet_conditions(f: ErrorFilter) -> list[ColumnElement[bool]]:
+    """The same facet conditions on error_events, which carry each dimension themselves (alert rules count events
+    with them, so a rule and the board filter alike)."""
+    return [getattr(ErrorEvent, name).in_(v) for name, v in facet_values(f).items() if v]
 
 
 def _search(f: ErrorFilter) -> ColumnElement[bool]:

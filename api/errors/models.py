@@ -120,6 +120,7 @@ class ErrorEvent(Base):
         Index("ix_error_events_tenant_id_group_id_occurred_at", "tenant_id", "group_id", text("occurred_at DESC")),
         Index(None, "tenant_id", "occurred_at"),
         Index(None, "tenant_id", "trace_id"),
+        Index(None, "tenant_id", "received_at"),  # alert rules count what arrived in their window
     )
 
     tenant_id: Mapped[uuid.UUID] = tenant_key(foreign_key=False)  # pinned by (tenant_id, group_id)

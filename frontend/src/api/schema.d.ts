@@ -1097,6 +1097,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rules
+         * @description The tenant's alert rules by name. Channel URLs and secrets are never returned: `target_hint` and
+         *     `has_secret` say which target and whether a secret is set.
+         */
+        get: operations["alert-rules-list"];
+        put?: never;
+        /**
+         * Create Rule
+         * @description A channel whose target is refused (a robot URL off its official host, a private, loopback or cloud metadata
+         *     address after DNS) is a 422 naming `channels[i].url`. The rule is evaluated every minute from now on.
+         */
+        post: operations["alert-rules-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alert-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Rule */
+        get: operations["alert-rules-get"];
+        put?: never;
+        post?: never;
+        /** Delete Rule */
+        delete: operations["alert-rules-delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Rule
+         * @description Change the given fields; `channels` replaces the whole list (send URLs and secrets again). Audited without
+         *     URLs or secrets.
+         */
+        patch: operations["alert-rules-update"];
+        trace?: never;
+    };
+    "/v1/alert-rules/{rule_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test Rule
+         * @description Send a test message to each channel of the rule now and answer what each channel answered (WeCom and
+         *     DingTalk answer 200 with an `errcode`: a non-zero one is `ok: false` with the code). Recorded as deliveries
+         *     of kind `test`.
+         */
+        post: operations["alert-rules-test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alert-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description What each rule sent, newest first: the channel, what the message said, the status, attempts and the
+         *     channel's answer.
+         */
+        get: operations["alert-deliveries-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1197,6 +1289,120 @@ export interface components {
              * @description the user's email or the key's name at the time
              */
             label: string;
+        };
+        /**
+         * AlertFilters
+         * @description The board's filter names (lists are OR within a field, AND across fields); empty lists mean all.
+         */
+        AlertFilters: {
+            /** Severity */
+            severity?: ("error" | "warning")[];
+            /** Error Type */
+            error_type?: components["schemas"]["ErrorType"][];
+            /** Platform */
+            platform?: ("amazon" | "tiktok" | "shopee" | "lazada")[];
+            /** Shop Id */
+            shop_id?: string[];
+            /** Strategy Id */
+            strategy_id?: string[];
+        };
+        /** AlertRuleIn */
+        AlertRuleIn: {
+            /** Name */
+            name: string;
+            /** Condition */
+            condition: components["schemas"]["CountCondition"] | components["schemas"]["AnyCondition"] | components["schemas"]["UnhandledCondition"];
+            filters?: components["schemas"]["AlertFilters"];
+            /** Channels */
+            channels: components["schemas"]["ChannelIn"][];
+            /**
+             * Cooldown Minutes
+             * @default 60
+             */
+            cooldown_minutes: number;
+            quiet_hours?: components["schemas"]["QuietHours"] | null;
+            /**
+             * Digest Hour
+             * @description daily digest at this hour, tenant's zone
+             */
+            digest_hour?: number | null;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+        };
+        /** AlertRuleList */
+        AlertRuleList: {
+            /** Items */
+            items: components["schemas"]["AlertRuleOut"][];
+        };
+        /** AlertRuleOut */
+        AlertRuleOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Condition */
+            condition: components["schemas"]["CountCondition"] | components["schemas"]["AnyCondition"] | components["schemas"]["UnhandledCondition"];
+            filters: components["schemas"]["AlertFilters"];
+            /** Channels */
+            channels: components["schemas"]["ChannelOut"][];
+            /** Cooldown Minutes */
+            cooldown_minutes: number;
+            quiet_hours: components["schemas"]["QuietHours"] | null;
+            /** Digest Hour */
+            digest_hour: number | null;
+            /** Is Active */
+            is_active: boolean;
+            /** Last Fired At */
+            last_fired_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * AlertRulePatch
+         * @description Change some fields; `channels`, when given, replaces the whole list (URLs and secrets included).
+         */
+        AlertRulePatch: {
+            /** Name */
+            name?: string | null;
+            /** Condition */
+            condition?: (components["schemas"]["CountCondition"] | components["schemas"]["AnyCondition"] | components["schemas"]["UnhandledCondition"]) | null;
+            filters?: components["schemas"]["AlertFilters"] | null;
+            /** Channels */
+            channels?: components["schemas"]["ChannelIn"][] | null;
+            /** Cooldown Minutes */
+            cooldown_minutes?: number | null;
+            quiet_hours?: components["schemas"]["QuietHours"] | null;
+            /** Digest Hour */
+            digest_hour?: number | null;
+            /** Is Active */
+            is_active?: boolean | null;
+        };
+        /**
+         * AnyCondition
+         * @description Any new event of these types (and the filters), e.g. AUTH_EXPIRED.
+         */
+        AnyCondition: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "any";
+            /** Error Types */
+            error_types: components["schemas"]["ErrorType"][];
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -1544,6 +1750,47 @@ export interface components {
             /** After */
             after?: unknown;
         };
+        /** ChannelIn */
+        ChannelIn: {
+            kind: components["schemas"]["ChannelKind"];
+            /**
+             * Url
+             * @description robot or webhook URL (not for email)
+             */
+            url?: string | null;
+            /**
+             * Secret
+             * @description DingTalk/Feishu signing secret, webhook HMAC key; never returned
+             */
+            secret?: string | null;
+            /**
+             * To
+             * @description email recipients
+             */
+            to?: string[];
+            /** Mentions */
+            mentions?: components["schemas"]["Mention"][];
+        };
+        /**
+         * ChannelKind
+         * @enum {string}
+         */
+        ChannelKind: "wecom" | "dingtalk" | "feishu" | "webhook" | "email";
+        /** ChannelOut */
+        ChannelOut: {
+            kind: components["schemas"]["ChannelKind"];
+            /**
+             * Target Hint
+             * @description the host and the end of the key, never the whole URL
+             */
+            target_hint: string;
+            /** Has Secret */
+            has_secret: boolean;
+            /** To */
+            to: string[];
+            /** Mentions */
+            mentions: components["schemas"]["Mention"][];
+        };
         /**
          * ConnectionOut
          * @description A shop's connection without any secret.
@@ -1631,6 +1878,21 @@ export interface components {
             /** Market */
             market?: ("US" | "CA" | "UK" | "DE" | "JP" | "SEA" | "MY" | "TH" | "PH" | "ID") | null;
         };
+        /**
+         * CountCondition
+         * @description More than `threshold` new error events in the last `window_minutes`.
+         */
+        CountCondition: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "count";
+            /** Threshold */
+            threshold: number;
+            /** Window Minutes */
+            window_minutes: number;
+        };
         /** DecisionIn */
         DecisionIn: {
             /**
@@ -1638,6 +1900,77 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        /** DeliveryList */
+        DeliveryList: {
+            /** Items */
+            items: components["schemas"]["DeliveryOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Rule Id
+             * Format: uuid
+             */
+            rule_id: string;
+            /** Rule Name */
+            rule_name: string;
+            /** Channel Index */
+            channel_index: number;
+            channel_kind: components["schemas"]["ChannelKind"];
+            /** Target Hint */
+            target_hint: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "alert" | "digest" | "reminder" | "test";
+            /** Window Key */
+            window_key: string;
+            /**
+             * Summary
+             * @description what the message said: title, count, reason, top types and shops
+             */
+            summary: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "sending" | "retrying" | "sent" | "failed";
+            /** Attempts */
+            attempts: number;
+            /**
+             * Response Status
+             * @description HTTP status, or the SMTP reply code for email
+             */
+            response_status: number | null;
+            /**
+             * Response Code
+             * @description the channel's own code (errcode, code, StatusCode)
+             */
+            response_code: string | null;
+            /** Response Body */
+            response_body: string | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Sent At */
+            sent_at: string | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
         };
         /** Durations */
         Durations: {
@@ -2413,6 +2746,22 @@ export interface components {
             /** Scopes */
             scopes: ("errors:read" | "errors:write" | "exports:read" | "catalog:write" | "strategies:write")[];
         };
+        /**
+         * Mention
+         * @description How a robot @mentions one OpenClaw user: their mobile number (WeCom, DingTalk) or robot user id (WeCom
+         *     userid, DingTalk userId, Feishu open_id).
+         */
+        Mention: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Mobile */
+            mobile?: string | null;
+            /** Im User Id */
+            im_user_id?: string | null;
+        };
         /** OpenGroup */
         OpenGroup: {
             /**
@@ -2669,6 +3018,22 @@ export interface components {
             created_at: string;
             /** Finished At */
             finished_at: string | null;
+        };
+        /**
+         * QuietHours
+         * @description No message from `start` to `end` (tenant's zone; may span midnight). What happened meanwhile comes after.
+         */
+        QuietHours: {
+            /**
+             * Start
+             * @description HH:MM in the tenant's zone
+             */
+            start: string;
+            /**
+             * End
+             * @description HH:MM in the tenant's zone
+             */
+            end: string;
         };
         /** RetryIn */
         RetryIn: {
@@ -3320,6 +3685,27 @@ export interface components {
              */
             task_id: string;
         };
+        /** TestSendOut */
+        TestSendOut: {
+            /** Results */
+            results: components["schemas"]["TestSendResult"][];
+        };
+        /** TestSendResult */
+        TestSendResult: {
+            /** Channel Index */
+            channel_index: number;
+            channel_kind: components["schemas"]["ChannelKind"];
+            /** Ok */
+            ok: boolean;
+            /** Status */
+            status: number | null;
+            /** Code */
+            code: string | null;
+            /** Body */
+            body: string;
+            /** Error */
+            error: string;
+        };
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -3585,6 +3971,25 @@ export interface components {
              * @description oldest day first; days without errors included
              */
             items: components["schemas"]["TrendDay"][];
+        };
+        /**
+         * UnhandledCondition
+         * @description A group stays open (or, with `unassigned`, also without an assignee) longer than `minutes`: an SLA reminder
+         *     that @mentions the group's assignee where the channel knows their robot id or mobile number.
+         */
+        UnhandledCondition: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "unhandled_for";
+            /** Minutes */
+            minutes: number;
+            /**
+             * Unassigned
+             * @default false
+             */
+            unassigned: boolean;
         };
         /** UpsertResult */
         UpsertResult: {
@@ -9673,6 +10078,642 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alert-rules-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleList"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such alert rule in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alert-rules-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleOut"];
+                };
+            };
+            /** @description The body is not readable as JSON (e.g. not UTF-8) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such alert rule in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the body-read timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alert-rules-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such alert rule in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alert-rules-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such alert rule in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alert-rules-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRulePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleOut"];
+                };
+            };
+            /** @description The body is not readable as JSON (e.g. not UTF-8) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such alert rule in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the body-read timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alert-rules-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSendOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such alert rule in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "alert-deliveries-list": {
+        parameters: {
+            query?: {
+                rule_id?: string | null;
+                status?: ("pending" | "sending" | "retrying" | "sent" | "failed") | null;
+                limit?: number;
+                /** @description next_cursor of the previous page, as returned */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such alert rule in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request body is larger than the API accepts */
