@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.types import ASGIApp
 
+from sandbox import robots
 from sandbox.faults import Faults as FaultEngine
 from sandbox.scenario import LISTING_STATES, Faults, ListingStateSpec, Scenario, load_scenario
 from sandbox.state import SandboxState, ShopState, change_json, iso, ledger_entry_json
@@ -59,6 +60,7 @@ def create_app(scenario: Scenario | str | Path | None = None, state_path: str | 
     )
     app.state.sandbox = sandbox
     app.include_router(_control_router(sandbox))
+    app.include_router(robots.router(robots.Robots()))
     for module_name in EMULATORS:
         mounts: Mounts = importlib.import_module(module_name).mounts
         for prefix, sub_app in mounts(sandbox).items():

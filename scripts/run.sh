@@ -11,6 +11,9 @@ sandbox_url="http://127.0.0.1:$sandbox_port"
 # within two minutes delayed confirmations have either resolved themselves or turned into failures.
 export OPENCLAW_CONFIRM_CHECK_SECONDS=${OPENCLAW_CONFIRM_CHECK_SECONDS:-5}
 export OPENCLAW_CONFIRM_DEADLINE_SECONDS=${OPENCLAW_CONFIRM_DEADLINE_SECONDS:-75}
+# The demo's alert rules post to the sandbox's stand-in robots on loopback, and link to this board.
+export OPENCLAW_ALLOW_PRIVATE_WEBHOOKS=${OPENCLAW_ALLOW_PRIVATE_WEBHOOKS:-true}
+export OPENCLAW_PUBLIC_URL=${OPENCLAW_PUBLIC_URL:-http://127.0.0.1:$port}
 mkdir -p .data
 # The sandbox keeps its state per scenario: a changed scenario starts from its own fresh state.
 scenario_hash=$( (sha256sum 2>/dev/null || shasum -a 256) <sandbox/data/default-scenario.json | cut -c1-12)

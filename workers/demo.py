@@ -29,6 +29,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api import queue
+from api.alerts import service as alerts_service
+from api.alerts.models import AlertRule
+from api.alerts.schemas import AlertRuleIn
 from api.auth.models import User
 from api.auth.passwords import hash_password
 from api.auth.service import create_user
@@ -77,6 +80,7 @@ class SeedResult:
     strategies: int = 0
     started: list[str] = field(default_factory=list)  # names of the strategies started by this run
     flash_sale: str = "already started"  # what became of the flash sale on this run
+    alert_rules: int = 0  # created by this run
 
 
 # --- the sandbox, as a seller's platform accounts -------------------------------------------------------------
@@ -237,6 +241,21 @@ async def _strategies(session: AsyncSession, principal: Principal, shops: dict[s
     return existing
 
 
+async def _alert_rules(session: AsyncSession, principal: Principal, sandbox_url: str) -> int:
+    """The demo's alert rules, posting to the sandbox's robots; a rule someone renamed or deleted stays so."""
+    existing = set(await session.scalars(select(AlertRule.name)))
+    operator = (await session.execute(select(User.id).where(User.email == USERS[1][0]))).scalar_one()
+    created = 0
+    for body in demo.alert_rules(sandbox_url, str(operator)):
+        if body["name"] not in existing:
+            # The sandbox is on loopback: a demo choice, as the worker's OPENCLAW_ALLOW_PRIVATE_WEBHOOKS is.
+            await alerts_service.create_rule(
+                session, principal, AlertRuleIn.model_validate(body), english=False, allow_private=True
+            )
+            created += 1
+    return created
+
+
 async def _has_run(session: AsyncSession, tenant_id: uuid.UUID, strategy_id: uuid.UUID) -> bool:
     statement = select(Task.id).where(Task.tenant_id == tenant_id, Task.strategy_id == strategy_id).limit(1)
     return (await session.execute(statement)).first() is not None
@@ -294,6 +313,7 @@ async def seed(
                 await _erp_values(session, principal)
                 strategies = await _strategies(session, principal, shops)
                 result.strategies = len(strategies)
+                result.alert_rules = await _alert_rules(session, principal, sandbox_url)
                 flash = strategies[next(s.name for s in STRATEGIES if not s.start)]
                 everyday_task = None
                 if not await _has_run(session, tenant_id, flash.id):
@@ -307,7 +327,8 @@ async def seed(
 
             principal, everyday_task = await _unit(factory, redis, None, setup)
         report(
-            f"{result.shops} shops, {result.skus} SKUs, {result.bindings} bindings, {result.strategies} strategies; "
+            f"{result.shops} shops, {result.skus} SKUs, {result.bindings} bindings, {result.strategies} strategies, "
+            f"{result.alert_rules} new alert rules; "
             f"started: {', '.join(result.started) or 'nothing new'}"
         )
         if everyday_task is not None:

@@ -245,3 +245,52 @@ USERS = [
 def tenant_fx_rates() -> dict[str, Decimal]:
     """The demo tenant's FX table for price tracing: CNY per unit of each shop currency, from the same rates."""
     return {code: (CNY_PER_USD / Decimal(per_usd)).quantize(Decimal("0.0001")) for code, per_usd in FX.items()}
+
+
+def alert_rules(sandbox_url: str, operator_id: str) -> list[dict[str, Any]]:
+    """The demo tenant's alert rules (AlertRuleIn bodies), posting to the sandbox's stand-in robots
+    (sandbox/robots.py): a surge, authorisation lost, an SLA reminder @mentioning the operator, a daily digest."""
+    return [
+        {
+            "name": "库存同步失败激增 Stock sync failures surge",
+            "condition": {"kind": "count", "threshold": 5, "window_minutes": 60},
+            "filters": {"error_type": ["INVENTORY_SYNC_FAILED"]},
+            "channels": [{"kind": "wecom", "url": f"{sandbox_url}/cgi-bin/webhook/send?key=demo-ops-room"}],
+            "cooldown_minutes": 30,
+        },
+        {
+            "name": "店铺授权失效 Shop authorisation lost",
+            "condition": {"kind": "any", "error_types": ["AUTH_EXPIRED", "AUTH_SCOPE_MISSING"]},
+            "channels": [
+                {
+                    "kind": "dingtalk",
+                    "url": f"{sandbox_url}/robot/send?access_token=demo-ops-room",
+                    "secret": "SECdemo0penclaw0signing0secret0for0the0sandbox0robot",
+                }
+            ],
+            "cooldown_minutes": 0,
+        },
+        {
+            "name": "价格未生效超过 2 小时 Price not effective for 2 h",
+            "condition": {"kind": "unhandled_for", "minutes": 120},
+            "filters": {"error_type": ["PRICE_NOT_EFFECTIVE"]},
+            "channels": [
+                {
+                    "kind": "wecom",
+                    "url": f"{sandbox_url}/cgi-bin/webhook/send?key=demo-pricing-room",
+                    "mentions": [{"user_id": operator_id, "mobile": "13800000002"}],
+                }
+            ],
+            "cooldown_minutes": 60,
+        },
+        {
+            "name": "每日错误日报 Daily error digest",
+            "condition": {"kind": "count", "threshold": 1000, "window_minutes": 60},
+            "channels": [
+                {"kind": "feishu", "url": f"{sandbox_url}/open-apis/bot/v2/hook/demo-daily-digest"},
+                {"kind": "webhook", "url": f"{sandbox_url}/_sandbox/webhook/erp-inbox", "secret": "demo-webhook-key"},
+            ],
+            "digest_hour": 9,
+            "quiet_hours": {"start": "22:00", "end": "08:00"},
+        },
+    ]

@@ -152,7 +152,7 @@ async def test_send(
     now = datetime.now(UTC)
     message = AlertMessage(
         title=title.format(name=rule.name), severity=AlertSeverity.info, count=0, threshold=0,
-        window_minutes=0, board_url=board_url(rule, None, settings.public_url), occurred_at=now, reason=reason, language=lang, timezone=timezone,
+        window_minutes=0, board_url=board_url(rule, None, settings.public_url, timezone), occurred_at=now, reason=reason, language=lang, timezone=timezone,
     )  # fmt: skip
     results = []
     key = f"test:{uuid.uuid4()}"

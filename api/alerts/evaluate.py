@@ -333,7 +333,7 @@ def _message(
         count=counted.total,
         threshold=int(condition.get("threshold", 0)),
         window_minutes=int(condition.get("window_minutes") or condition.get("minutes") or DIGEST_HOURS * 60),
-        board_url=board_url(rule, since, context.public_url),
+        board_url=board_url(rule, since, context.public_url, str(context.zone)),
         occurred_at=context.now,
         scope=scope_words(rule, context),
         top_error_types=counted.types,

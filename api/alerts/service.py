@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import select, tuple_
@@ -221,8 +222,9 @@ async def _check_shops(session: AsyncSession, principal: Principal, filters: Ale
             )
 
 
-def board_url(rule: AlertRule, since: datetime | None, public_url: str) -> str:
-    """The board with the rule's filters applied (and its window, where it has one)."""
+def board_url(rule: AlertRule, since: datetime | None, public_url: str, timezone: str) -> str:
+    """The board with the rule's filters applied and, where the rule has a window, from the day it starts (the
+    board's `since` is a day of the tenant's zone)."""
     params: list[tuple[str, str]] = []
     for name in ("error_type", "platform", "shop_id", "strategy_id"):
         params += [(name, str(v)) for v in rule.filters.get(name) or []]
@@ -232,7 +234,7 @@ def board_url(rule: AlertRule, since: datetime | None, public_url: str) -> str:
     if len(severities) == 1:
         params.append(("severity", severities[0]))
     if since is not None:
-        params.append(("since", since.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")))
+        params.append(("since", since.astimezone(ZoneInfo(timezone)).date().isoformat()))
     base = public_url.rstrip("/")
     return f"{base}/?{urlencode(params)}" if params else f"{base}/"
 

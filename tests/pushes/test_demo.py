@@ -5,6 +5,7 @@ the sandbox as real processes. The seed writes no board rows of its own."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -84,17 +85,38 @@ async def _counts(world: PushWorld, tenant_id: Any) -> dict[str, int]:
     return counts
 
 
+async def _robot_messages(world: PushWorld, headers: dict[str, str], deadline: float) -> list[dict[str, Any]]:
+    """The sandbox robots' messages once the surge (WeCom) and the lost authorisation (DingTalk) were delivered."""
+    while True:
+        messages: list[dict[str, Any]] = (await world.sandbox.get("/_sandbox/robots/messages")).json()["messages"]
+        robots = {m["robot"] for m in messages}
+        deliveries = (await world.client.get("/v1/alert-deliveries", headers=headers)).json()["items"]
+        if {"wecom", "dingtalk"} <= robots and {d["channel_kind"] for d in deliveries if d["status"] == "sent"} >= {
+            "wecom",
+            "dingtalk",
+        }:
+            return messages
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"robots heard {sorted(robots)}; deliveries {[(d['channel_kind'], d['status'], d['error']) for d in deliveries]}"
+            )
+        await asyncio.sleep(3)
+
+
 async def test_the_demo_fills_the_board_through_the_workers_and_seeding_twice_changes_nothing(
     processes: Processes, world: PushWorld
 ) -> None:
     # The demo's settings, as scripts/run.sh sets them: read-backs every 5 s, a 75 s confirmation deadline (past
     # Lazada's 60 s, so that only the scenario's slow and lost confirmations miss it).
     processes.stop_workers()
-    processes.start_worker(OPENCLAW_CONFIRM_CHECK_SECONDS="5", OPENCLAW_CONFIRM_DEADLINE_SECONDS="75")
+    processes.start_worker(
+        OPENCLAW_CONFIRM_CHECK_SECONDS="5", OPENCLAW_CONFIRM_DEADLINE_SECONDS="75",
+        OPENCLAW_ALLOW_PRIVATE_WEBHOOKS="true", OPENCLAW_PUBLIC_URL="http://board.demo.test",
+    )  # fmt: skip
     started = time.monotonic()
     result = await seed(_settings(processes), sandbox_url=processes.sandbox_url, password=PASSWORD, wait_seconds=90)
     seeded = time.monotonic() - started
-    assert result.shops == 12 and result.strategies == 6
+    assert result.shops == 12 and result.strategies == 6 and result.alert_rules == 4
     assert result.flash_sale == "started", result.flash_sale
 
     login = await world.client.post("/v1/auth/login", json={"email": DEMO_ADMIN, "password": PASSWORD})
@@ -144,6 +166,18 @@ async def test_the_demo_fills_the_board_through_the_workers_and_seeding_twice_ch
     trace = (await world.client.get("/v1/skus/trace", params={"sku": sku}, headers=headers)).json()
     assert trace["reporting_currency"] == "CNY" and trace["missing_rates"] == [], trace
     assert all(s["price_in_reporting"] for s in trace["shops"] if s["current_price"]), trace["shops"]
+
+    # The demo's alert rules post to the sandbox's robots once the errors cross them: the stock failures surge to
+    # WeCom, TikTok UK's lost authorisation to DingTalk (signed), each delivery recorded with the robot's answer.
+    messages = await _robot_messages(world, headers, started + FILL_SECONDS + 120)
+    wecom = next(m for m in messages if m["robot"] == "wecom" and m["target"] == "demo-ops-room")
+    assert "库存同步失败激增" in wecom["body"]["markdown"]["content"]
+    assert "http://board.demo.test/?error_type=INVENTORY_SYNC_FAILED" in wecom["body"]["markdown"]["content"]
+    dingtalk = next(m for m in messages if m["robot"] == "dingtalk")
+    assert "店铺授权失效" in dingtalk["body"]["markdown"]["text"]
+    assert dingtalk["query"]["sign"] and dingtalk["query"]["timestamp"]
+    for message in messages:
+        print(f"\n--- {message['robot']} ({message['target']}) ---\n{json.dumps(message['body'], ensure_ascii=False)}")
 
     # Seeding again finds everything in place and starts nothing.
     tenant_id = (await world.client.get("/v1/me", headers=headers)).json()["tenant_id"]
