@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     login_address_max_failures: int = 20
     login_window_seconds: int = 900
     cookie_secure: bool = False
+    # Where browsers reach this app: the platforms redirect a seller's authorisation back to
+    # {public_url}/v1/oauth/{platform}/callback, and the callback sends the seller on to the SPA's Connections screen.
+    public_url: str = "http://127.0.0.1:8000"
     static_dir: str = "frontend/dist"
 
     # The push engine (workers): how often an accepted push is read back, the deadline that overrides every
