@@ -113,7 +113,7 @@ async def check_connections(session: AsyncSession, tenant_id: uuid.UUID, now: da
         .order_by(Shop.id)
     )
     changed = 0
-    for connection, shop in rows.tuples():
+    for connection, shop in rows:
         computed = current(connection, shop.platform, now)
         if computed.state != connection.health and await settle(session, shop, computed, now):
             changed += 1
