@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     login_address_max_failures: int = 20
     login_window_seconds: int = 900
     cookie_secure: bool = False
+    # Where browsers reach this app: the platforms redirect a seller's authorisation back to
+    # {public_url}/v1/oauth/{platform}/callback, and the callback sends the seller on to the SPA's Connections screen;
+    # alert messages link to its board with the rule's filters applied.
+    public_url: str = "http://127.0.0.1:8000"
     static_dir: str = "frontend/dist"
 
     # The push engine (workers): how often an accepted push is read back, the deadline that overrides every
@@ -75,8 +79,6 @@ class Settings(BaseSettings):
     # true lets loopback and private ones through for every channel kind (tests, the demo's local receiver). Cloud
     # metadata addresses are refused either way.
     allow_private_webhooks: bool = False
-    # Where users open OpenClaw: alert messages link to its board with the rule's filters applied.
-    public_url: str = "http://127.0.0.1:8000"
     # Email alerts over SMTP. security: "tls" = implicit TLS (port 465, what CN providers document), "starttls"
     # (587), "none" (a local relay). The From address should be the login account: providers refuse mismatches.
     smtp_host: str = ""

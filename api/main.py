@@ -27,6 +27,7 @@ from api.logging import configure as configure_logging
 from api.middleware import BodySizeLimit, RequestContext
 from api.shops.catalog_routes import router as catalog_router
 from api.shops.connection_routes import router as connections_router
+from api.shops.oauth_routes import router as oauth_router
 from api.shops.platform_routes import router as platforms_router
 from api.shops.routes import router as shops_router
 from api.stats.routes import router as stats_router
@@ -40,6 +41,7 @@ ROUTERS = [
     auth_router,
     shops_router,
     connections_router,
+    oauth_router,
     catalog_router,
     platforms_router,
     errors_router,

@@ -200,3 +200,73 @@ CATEGORY_ATTRIBUTE_PAGES: dict[str, str] = {
 # requirements (500 px, 1000 px+ for zoom), TikTok's main images (300 px, Upload Product Image), Lazada's product
 # images (330 px). Shopee documents none through its API.
 MIN_IMAGE_PX: dict[str, int] = {"amazon": 500, "tiktok": 300, "lazada": 330}
+
+
+# --- seller authorisation ----------------------------------------------------------------------------------------
+
+# How long a seller's authorisation (the grant itself, not a token) lasts where the platform caps it and the token
+# answer does not say: Amazon SP-API public apps are re-authorised every 365 days (the refresh token lasts until
+# then), Shopee's authorisation lasts at most 365 days (the seller may choose less). TikTok's grant ends with its
+# refresh token (refresh_token_expire_in); Lazada's refresh token is the grant's end.
+GRANT_LIFETIME: dict[str, timedelta | None] = {
+    "amazon": timedelta(days=365),
+    "tiktok": None,
+    "shopee": timedelta(days=365),
+    "lazada": None,
+}
+GRANT_DOCS: dict[str, str] = {
+    "amazon": "https://developer-docs.amazon.com/sp-api/docs/renew-authorizations",
+    "shopee": "https://open.shopee.com/developer-guide/20",
+}
+
+# A connection is "expiring" when its authorisation ends within this window, or within a quarter of the lifetime of
+# what ends it when that is shorter (an access token that cannot be refreshed: Amazon's hour gives 15 minutes,
+# Shopee's 4 hours one hour), so a short-lived token is not "expiring" all its life.
+EXPIRING_WINDOW = timedelta(days=3)
+EXPIRING_FRACTION = 0.25
+
+# The scopes a grant must name for what OpenClaw does (prices, stock, listings, catalog reads), on platforms whose
+# token answer names them (TikTok Shop's granted_scopes). TikTok groups its APIs into scope packages: "Product
+# Modify" (update price, update inventory, create product) and "Product Basic" (get/search products, inventory
+# search) (SCOPE_DOCS); the names are the ones the sandbox reports in granted_scopes.
+# Amazon: the app's roles ("Product Listing" for Listings Items and product type definitions, "Pricing" for
+# Product Pricing) are set on the app in Solution Provider Portal and granted whole by the seller's consent; LWA's
+# token answer names none, and a role not granted shows at call time as a 403 with empty details.
+# Shopee and Lazada grant no named scopes: API permissions belong to the app (its type / API groups).
+REQUIRED_SCOPES: dict[str, tuple[str, ...]] = {
+    "amazon": (),
+    "tiktok": ("seller.product.basic", "seller.product.write"),
+    "shopee": (),
+    "lazada": (),
+}
+SCOPE_DOCS: dict[str, str] = {
+    "amazon": "https://developer-docs.amazon.com/sp-api/docs/roles-in-the-selling-partner-api",
+    "tiktok": "https://partner.tiktokshop.com/docv2/page/678e3a3292b0f40314a92d75",
+    "shopee": "https://open.shopee.com/developer-guide/20",
+    "lazada": "https://open.lazada.com/apps/doc/doc?nodeId=10777&docId=108260",
+}
+
+# Where the seller authorises the app, per platform (AUTH_DOCS): the page, and the official token host the code is
+# exchanged at. A connection whose auth_base_url is another host (the sandbox) gets the page at that host under the
+# same path: {auth_base_url}/open/authorize, /api/v2/shop/auth_partner, /oauth/authorize, /apps/authorize/consent.
+# TikTok US shops authorise on services.tiktokshops.us, the rest of the world on services.tiktokshop.com; Amazon on
+# the market's Seller Central host (Market.seller_centre_host).
+AUTHORIZE_PAGES: dict[str, str] = {
+    "amazon": "https://{host}/apps/authorize/consent",
+    "tiktok": "https://services.tiktokshop.com/open/authorize",
+    "shopee": "https://partner.shopeemobile.com/api/v2/shop/auth_partner",
+    "lazada": "https://auth.lazada.com/oauth/authorize",
+}
+TIKTOK_US_AUTHORIZE_PAGE = "https://services.tiktokshops.us/open/authorize"
+TOKEN_HOSTS: dict[str, str] = {
+    "amazon": "https://api.amazon.com",
+    "tiktok": "https://auth.tiktok-shops.com",
+    "shopee": "https://partner.shopeemobile.com",
+    "lazada": "https://auth.lazada.com/rest",
+}
+AUTH_DOCS: dict[str, str] = {
+    "amazon": "https://developer-docs.amazon.com/sp-api/docs/website-authorization-workflow",
+    "tiktok": "https://partner.tiktokshop.com/docv2/page/678e3a3292b0f40314a92d75",
+    "shopee": "https://open.shopee.com/developer-guide/20",
+    "lazada": "https://open.lazada.com/apps/doc/doc?nodeId=10777&docId=108260",
+}

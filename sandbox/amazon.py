@@ -24,15 +24,17 @@ from __future__ import annotations
 import base64
 import json
 import re
+import secrets
 import uuid
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeGuard
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
@@ -66,6 +68,7 @@ PATCH_ATTRIBUTE_OPERATIONS: dict[str, OperationName] = {
     "fulfillment_availability": "stock",
 }
 ACCESS_TOKEN_SECONDS = 3600
+CODE_SECONDS = 300  # an spapi_oauth_code is single use and expires after five minutes
 WHOLE_NUMBER_CURRENCIES = frozenset({"JPY"})
 RECOMMENDED_IMAGE_PX = 1000  # Amazon's product image guide: 1000 px or more on the longest side enables zoom
 PATCH_OPS = frozenset({"add", "replace", "merge", "delete"})
@@ -92,7 +95,12 @@ def mounts(sandbox: Sandbox) -> dict[str, ASGIApp]:
             Route("/{rest:path}", emulator.sp_api, methods=["GET", "PUT", "PATCH", "DELETE"]),
         ]
     )
-    lwa = Starlette(routes=[Route("/auth/o2/token", emulator.lwa_token, methods=["POST"])])
+    lwa = Starlette(
+        routes=[
+            Route("/auth/o2/token", emulator.lwa_token, methods=["POST"]),
+            Route("/apps/authorize/consent", emulator.consent, methods=["GET"]),
+        ]
+    )
     return {"/amazon": sp_api, "/lwa": lwa}
 
 
@@ -161,8 +169,67 @@ class AmazonEmulator:
         self.sandbox = sandbox
         self.state = sandbox.state
         self.answers = _Answers()
+        # spapi_oauth_code -> (shop id, expiry on the sandbox clock): single use, 5 minutes. Not journaled.
+        self.codes: dict[str, tuple[str, datetime]] = {}
 
     # -- Login with Amazon ---------------------------------------------------------------------------------
+
+    async def consent(self, request: Request) -> Response:
+        """Seller Central's consent page (`/apps/authorize/consent?application_id&state&version=beta`), consented
+        at once: redirects to `redirect_uri` with `state`, `selling_partner_id` and `spapi_oauth_code`. The app is
+        found by `application_id` (its `application_id` credential, else its client_id); the sandbox-only
+        `seller_id` picks which of its sellers consents, else the first."""
+        query = request.query_params
+        application_id, redirect = query.get("application_id", ""), query.get("redirect_uri", "")
+        shops = [
+            s
+            for s in self.sandbox.shops_of("amazon")
+            if application_id
+            and (s.spec.credentials.get("application_id") or s.spec.credentials["client_id"]) == application_id
+        ]
+        if not shops or not redirect.startswith(("http://", "https://")):
+            return PlainTextResponse("invalid authorization request: application_id and redirect_uri", status_code=400)
+        wanted = query.get("seller_id")
+        chosen = [s for s in shops if s.spec.credentials["seller_id"] == wanted] or shops
+        code = f"ANsandbox{secrets.token_urlsafe(18)}"
+        self.codes[code] = (chosen[0].id, self.state.now() + timedelta(seconds=CODE_SECONDS))
+        answer = {
+            "state": query.get("state", ""),
+            "selling_partner_id": chosen[0].spec.credentials["seller_id"],
+            "spapi_oauth_code": code,
+        }
+        separator = "&" if "?" in redirect else "?"
+        return RedirectResponse(f"{redirect}{separator}{urlencode(answer)}", status_code=302)
+
+    async def _authorization_code(self, form: dict[str, str]) -> Response:
+        """LWA's authorization_code grant: the consent's code for a new token pair (the old refresh token dies)."""
+        if not form.get("code"):
+            return _lwa_error(400, "invalid_request", "The request is missing a required parameter : code")
+        client_id, client_secret = form["client_id"], form["client_secret"]
+        apps = [s for s in self.sandbox.shops_of("amazon") if s.spec.credentials["client_id"] == client_id]
+        if not apps or apps[0].spec.credentials["client_secret"] != client_secret:
+            return _lwa_error(401, "invalid_client", "Client authentication failed")
+        shop_id, expires = self.codes.pop(form["code"], ("", self.state.now()))
+        shop = self.state.shops.get(shop_id)
+        if shop is None or expires <= self.state.now() or shop.spec.credentials["client_id"] != client_id:
+            return _lwa_error(
+                400, "invalid_grant", "The request has an invalid grant parameter : code. The code is invalid or used."
+            )
+        refused = await self.sandbox.faults.gate(shop, "auth", _LwaAnswers())
+        if refused is not None:
+            return refused
+        live = [t for t in self.state.tokens.values() if t.shop_id == shop.id and t.kind == "refresh" and not t.used]
+        access, refresh = self.state.issue_tokens(
+            shop.id, access_ttl=ACCESS_TOKEN_SECONDS, prefix="Atza|", rotate_from=live[-1].token if live else ""
+        )
+        return JSONResponse(
+            {
+                "access_token": access.token,
+                "refresh_token": refresh.token,
+                "token_type": "bearer",
+                "expires_in": ACCESS_TOKEN_SECONDS,
+            }
+        )
 
     async def lwa_token(self, request: Request) -> Response:
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
@@ -170,6 +237,8 @@ class AmazonEmulator:
         for name in ("grant_type", "client_id", "client_secret"):
             if not form.get(name):
                 return _lwa_error(400, "invalid_request", f"The request is missing a required parameter : {name}")
+        if grant_type == "authorization_code":
+            return await self._authorization_code(form)
         if grant_type != "refresh_token":
             return _lwa_error(
                 400, "unsupported_grant_type", f"The authorization grant type is not supported : {grant_type}"

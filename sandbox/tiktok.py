@@ -24,15 +24,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
@@ -51,6 +53,7 @@ from sandbox.tiktok_search import search_products
 
 API_VERSION = "202309"
 ACCESS_TOKEN_SECONDS = 7 * 24 * 3600  # "default expiration time set to seven days"
+CODE_SECONDS = 30 * 60  # an auth_code is single-use and expires in 30 minutes
 REFRESH_TOKEN_SECONDS = 365 * 24 * 3600  # reported when the scenario's refresh token never expires
 TIMESTAMP_PAST, TIMESTAMP_FUTURE = 300, 30  # "5 minutes before to 30 seconds beyond the current time"
 # Default 50 QPS per API, counted per app + shop pair ("Rate limits").
@@ -89,6 +92,7 @@ def mounts(sandbox: Sandbox) -> dict[str, ASGIApp]:
         routes=[
             Route("/api/v2/token/refresh", emulator.token_refresh, methods=methods),
             Route("/api/v2/token/get", emulator.token_get, methods=methods),
+            Route("/open/authorize", emulator.authorize, methods=["GET"]),
             Route("/{rest:path}", emulator.auth_not_found, methods=methods),
         ]
     )
@@ -121,6 +125,8 @@ class TikTokEmulator:
             "authorized_shops": lambda call: envelope(call.rid, {"shops": [authorized_shop(call.shop)]}),
         }
         self._used_codes: set[str] = set()  # authorisation codes are single-use (per sandbox process)
+        # Codes the authorisation page handed out: code -> (shop id, expiry on the sandbox clock). Not journaled.
+        self._codes: dict[str, tuple[str, datetime]] = {}
 
     # -- the Open API gateway ------------------------------------------------------------------------------
 
@@ -213,6 +219,28 @@ class TikTokEmulator:
     async def token_get(self, request: Request) -> Response:
         return await self._token(request, "authorized_code", self._exchanged)
 
+    async def authorize(self, request: Request) -> Response:
+        """The seller's authorisation page (`/open/authorize?service_id&state`), authorised at once: redirects to
+        the sandbox-only `redirect_uri` (TikTok takes it from the app's registration) with `code` and `state`. The
+        app is found by `service_id` (its `service_id` credential, else its app_key); the sandbox-only
+        `shop_cipher` picks which of its shops authorises, else the first."""
+        query = request.query_params
+        service_id, redirect = query.get("service_id", ""), query.get("redirect_uri", "")
+        shops = [
+            s
+            for s in self.sandbox.shops_of("tiktok")
+            if service_id and (s.spec.credentials.get("service_id") or s.spec.credentials["app_key"]) == service_id
+        ]
+        if not shops or not redirect.startswith(("http://", "https://")):
+            return PlainTextResponse("invalid authorization request: service_id and redirect_uri", status_code=400)
+        wanted = query.get("shop_cipher")
+        chosen = [s for s in shops if s.spec.credentials["shop_cipher"] == wanted] or shops
+        code = f"ROW_{secrets.token_urlsafe(24)}"
+        self._codes[code] = (chosen[0].id, self.state.now() + timedelta(seconds=CODE_SECONDS))
+        answer = {"code": code, **({"state": query["state"]} if "state" in query else {})}
+        separator = "&" if "?" in redirect else "?"
+        return RedirectResponse(f"{redirect}{separator}{urlencode(answer)}", status_code=302)
+
     async def auth_not_found(self, request: Request) -> Response:
         return error(request_id(self.state.now()), "invalid_path", status=404)
 
@@ -240,6 +268,13 @@ class TikTokEmulator:
 
     async def _exchanged(self, rid: str, params: dict[str, str]) -> Response:
         code = params.get("auth_code", "")
+        issued = self._codes.pop(code, None)
+        if issued is not None and issued[1] > self.state.now():
+            shop = self.state.shops.get(issued[0])
+            if shop is None or shop.spec.credentials["app_key"] != params["app_key"] or shop.faults.revoked:
+                return error(rid, "no_auth_record")
+            self._used_codes.add(code)
+            return await self._issue(rid, shop)
         shops = [
             s
             for s in self.sandbox.shops_of("tiktok")

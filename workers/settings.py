@@ -13,7 +13,7 @@ from arq.connections import RedisSettings
 
 from api.config import get_settings
 from api.db import create_app_engine, sessionmaker
-from workers.jobs import alerts, catalog, maintenance, outbox, pushes, tokens
+from workers.jobs import alerts, catalog, health, maintenance, outbox, pushes, tokens
 from workers.platforms.limits import RedisRateLimiter, ShopSlots, redis_refresh_lock
 
 # A platform call gets 15 s to answer (the sandbox's and platforms' slow answers are longer: they time out and are
@@ -62,6 +62,7 @@ class WorkerSettings:
         cron(pushes.reconcile, second={5, 20, 35, 50}, run_at_startup=True),
         cron(pushes.start_due_strategies, second={30}),
         cron(tokens.refresh_expiring, second={40}, run_at_startup=True),
+        cron(health.check_connection_health, minute=set(range(2, 60, 5)), second={10}, run_at_startup=True),
         cron(maintenance.apply_retention, minute={17}, second={0}),
         cron(catalog.start_due_syncs, minute={23}, second={0}),
         cron(alerts.evaluate_alerts, second={10}),

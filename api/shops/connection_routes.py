@@ -31,14 +31,18 @@ async def put_connection(
 
     Secrets are stored encrypted and never answered; the health starts again at `unknown`. Audited without secrets."""
     box = connections.secret_box(settings.encryption_key)
-    connection = await connections.put_connection(session, principal, box, shop_id, body)
-    return connections.describe(connection, box)
+    await connections.put_connection(session, principal, box, shop_id, body)
+    return await connections.connection_out(session, principal, box, shop_id)
 
 
 @router.get("/{shop_id}/connection", response_model=ConnectionOut, operation_id="connections-get", responses=_NOT_FOUND)
 async def get_connection(
     shop_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, settings: SettingsDep
 ) -> ConnectionOut:
-    """The shop's connection: which credentials it holds (by name), token expiry, scopes and health."""
+    """The shop's connection: which credentials it holds (by name), token expiry, scopes and health.
+
+    `health` is computed as of now (api/shops/health.py): `expiring` when the authorisation ends within 3 days (or
+    a quarter of a short-lived token's life), `expired` once it has ended or the platform refused it,
+    `scope_missing` when the grant lacks a scope `missing_scopes` names, `failing` when calls fail otherwise."""
     box = connections.secret_box(settings.encryption_key)
-    return connections.describe(await connections.get_connection(session, principal, shop_id), box)
+    return await connections.connection_out(session, principal, box, shop_id)

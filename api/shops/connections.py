@@ -22,9 +22,10 @@ from api import problems
 from api.audit import service as audit
 from api.config import get_settings
 from api.principal import Principal
+from api.shops import health_sync
 from api.shops import service as shops
 from api.shops.models import Connection, Shop
-from api.shops.schemas import ConnectionOut, ConnectionPut
+from api.shops.schemas import ConnectionOut, ConnectionPut, ConnectionSummary, ShopOut
 from api.shops.secrets import SecretBox
 
 # The credential names each platform's API needs to sign a call; others (TikTok shop_id, warehouse_id, ...) are kept.
@@ -121,21 +122,17 @@ async def store_tokens(
     access_expires_at: datetime | None,
     refresh_expires_at: datetime | None,
     scopes: Sequence[str] | None,
+    grant_expires_at: datetime | None = None,
     box: SecretBox | None = None,
 ) -> None:
     """Keep the tokens a refresh returned. A refresh that returns no new refresh token (or no expiry or scopes for
     it) keeps the stored ones: some platforms hand out one refresh token for the grant's whole life. Tokens the
-    platform just issued prove the connection works, so its health turns "ok" in the same write: a reader never
-    sees the new expiry beside the old health."""
+    platform just issued prove the connection works: its health is observed "ok" in the same transaction, so a
+    reader never sees the new expiry beside the old health."""
     box = box or _default_box()
-    now = datetime.now(UTC)
     values: dict[str, Any] = {
         "access_token_encrypted": box.encrypt(access_token),
         "access_expires_at": access_expires_at,
-        "health": "ok",
-        "last_checked_at": now,
-        "last_success_at": now,
-        "last_error": None,
     }
     if refresh_token is not None:
         values["refresh_token_encrypted"] = box.encrypt(refresh_token)
@@ -143,18 +140,33 @@ async def store_tokens(
         values["refresh_expires_at"] = refresh_expires_at
     if scopes is not None:
         values["scopes"] = list(scopes)
+    if grant_expires_at is not None:
+        values["grant_expires_at"] = grant_expires_at
     await _update(session, shop_id, values)
+    await set_health(session, shop_id, "ok")
 
 
 async def set_health(session: AsyncSession, shop_id: uuid.UUID, health: str, error: str | None = None) -> None:
-    """Record what the last call or refresh found. "ok" also stamps last_success_at and clears the error."""
+    """Record what the last call or refresh found. "ok" also stamps last_success_at and clears the error.
+
+    The state stored is that observation combined with what the row says (api/shops/health.py): a refresh that
+    worked on a grant ending tomorrow leaves the connection `expiring`. Entering a state raises its event once."""
     if health not in HEALTH_STATES:
         raise ValueError(f"health must be one of {', '.join(HEALTH_STATES)}, not {health!r}")
     now = datetime.now(UTC)
-    values: dict[str, Any] = {"health": health, "last_checked_at": now, "last_error": None if health == "ok" else error}
+    values: dict[str, Any] = {"last_checked_at": now, "last_error": None if health == "ok" else error}
     if health == "ok":
         values["last_success_at"] = now
     await _update(session, shop_id, values)
+    row = (
+        await session.execute(
+            select(Connection, Shop)
+            .join(Shop, (Shop.tenant_id == Connection.tenant_id) & (Shop.id == Connection.shop_id))
+            .where(Connection.shop_id == shop_id, *_tenant_filter(session))
+            .execution_options(populate_existing=True)
+        )
+    ).one()
+    await health_sync.observe(session, row[1], row[0], health, now)
 
 
 async def _update(session: AsyncSession, shop_id: uuid.UUID, values: dict[str, Any]) -> None:
@@ -196,6 +208,7 @@ async def put_connection(
         "refresh_token_encrypted": box.encrypt(body.refresh_token) if body.refresh_token else None,
         "access_expires_at": body.access_expires_at,
         "refresh_expires_at": body.refresh_expires_at,
+        "grant_expires_at": body.grant_expires_at,
         "scopes": body.scopes,
         "health": "unknown",
         "last_checked_at": None,
@@ -223,6 +236,17 @@ async def get_connection(session: AsyncSession, principal: Principal, shop_id: u
     if connection is None:
         raise problems.NotFound("this shop has no connection yet")
     return connection
+
+
+async def connection_out(
+    session: AsyncSession, principal: Principal, box: SecretBox, shop_id: uuid.UUID
+) -> ConnectionOut:
+    """The shop's connection as the API answers it, with its health as of now."""
+    shop = await shops.get_shop(session, principal, shop_id)
+    connection = await _find(session, principal, shop_id)
+    if connection is None:
+        raise problems.NotFound("this shop has no connection yet")
+    return describe(connection, box, shop.platform)
 
 
 async def _find(session: AsyncSession, principal: Principal, shop_id: uuid.UUID) -> Connection | None:
@@ -260,22 +284,54 @@ def snapshot(connection: Connection, box: SecretBox) -> dict[str, Any]:
         "has_refresh_token": connection.refresh_token_encrypted is not None,
         "access_expires_at": _iso(connection.access_expires_at),
         "refresh_expires_at": _iso(connection.refresh_expires_at),
+        "grant_expires_at": _iso(connection.grant_expires_at),
         "scopes": list(connection.scopes or ()),
     }
 
 
-def describe(connection: Connection, box: SecretBox) -> ConnectionOut:
+def describe(connection: Connection, box: SecretBox, platform: str) -> ConnectionOut:
+    now = datetime.now(UTC)
+    computed = health_sync.current(connection, platform, now)
     return ConnectionOut.model_validate(
         {
             **snapshot(connection, box),
             "shop_id": connection.shop_id,
-            "health": connection.health,
+            "health": computed.state,
+            "missing_scopes": list(computed.missing_scopes),
             "last_success_at": connection.last_success_at,
             "last_checked_at": connection.last_checked_at,
             "last_error": connection.last_error,
             "updated_at": connection.updated_at,
         }
     )
+
+
+def summary(connection: Connection | None, platform: str, now: datetime | None = None) -> ConnectionSummary | None:
+    """What the shop list shows of a connection: its health, when its tokens end, what it lacks, its last success."""
+    if connection is None:
+        return None
+    computed = health_sync.current(connection, platform, now)
+    return ConnectionSummary(
+        health=computed.state,
+        access_expires_at=connection.access_expires_at,
+        refresh_expires_at=connection.refresh_expires_at,
+        authorization_expires_at=computed.ends_at,
+        missing_scopes=list(computed.missing_scopes),
+        last_success_at=connection.last_success_at,
+    )
+
+
+async def with_connections(session: AsyncSession, principal: Principal, found: Sequence[Shop]) -> list[ShopOut]:
+    """Shops as the API answers them, each with its connection's health summary (one query for all)."""
+    statement = select(Connection).where(
+        Connection.tenant_id == principal.tenant_id, Connection.shop_id.in_([s.id for s in found])
+    )
+    by_shop = {c.shop_id: c for c in (await session.execute(statement)).scalars()} if found else {}
+    now = datetime.now(UTC)
+    return [
+        ShopOut.model_validate(s).model_copy(update={"connection": summary(by_shop.get(s.id), s.platform, now)})
+        for s in found
+    ]
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -50,12 +50,30 @@ class Connection(Base):
     refresh_token_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     access_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the seller's authorisation itself ends, where the platform caps it (api/platforms.py GRANT_LIFETIME).
+    grant_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     scopes: Mapped[list[str]] = mapped_column(ARRAY(String(128)), default=list, server_default="{}")
     health: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
     last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = updated_at()
+
+
+class OAuthState(Base):
+    """One authorisation link handed out: its `state` names this row's id (the nonce), which the callback spends
+    once. Expired rows are kept until the retention job (or a new link) clears them; they refuse either way."""
+
+    __tablename__ = "oauth_states"
+    __table_args__ = (ForeignKeyConstraint(*tenant_fk("shop_id", "shops"), ondelete="CASCADE"),)
+
+    tenant_id: Mapped[uuid.UUID] = tenant_key()
+    id: Mapped[uuid.UUID] = uuid_pk()
+    shop_id: Mapped[uuid.UUID]
+    created_by: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at()
 
 
 class Sku(Base):

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import AdminDep, PrincipalDep, SessionDep
 from api.problems import PROBLEM_RESPONSES
-from api.shops import service
+from api.shops import connections, service
 from api.shops.schemas import ShopCreate, ShopList, ShopOut, ShopUpdate
 
 router = APIRouter(prefix="/v1/shops", tags=["shops"], responses=PROBLEM_RESPONSES)
@@ -28,8 +28,9 @@ async def list_shops(
     session: SessionDep,
     include_archived: Annotated[bool, Query(description="also list shops archived by a delete")] = False,
 ) -> ShopList:
+    """The tenant's shops, each with its connection's health (`connection`, null when not connected)."""
     shops = await service.list_shops(session, principal, include_archived=include_archived)
-    return ShopList(items=[ShopOut.model_validate(s) for s in shops])
+    return ShopList(items=await connections.with_connections(session, principal, shops))
 
 
 @router.post("", response_model=ShopOut, status_code=201, operation_id="shops-create", responses=_CONFLICT)
@@ -39,7 +40,8 @@ async def create_shop(body: ShopCreate, principal: AdminDep, session: SessionDep
 
 @router.get("/{shop_id}", response_model=ShopOut, operation_id="shops-get", responses=_NOT_FOUND)
 async def get_shop(shop_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> ShopOut:
-    return ShopOut.model_validate(await service.get_shop(session, principal, shop_id))
+    shop = await service.get_shop(session, principal, shop_id)
+    return (await connections.with_connections(session, principal, [shop]))[0]
 
 
 @router.patch("/{shop_id}", response_model=ShopOut, operation_id="shops-update", responses=_NOT_FOUND | _CONFLICT)

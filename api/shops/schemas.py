@@ -74,6 +74,23 @@ class ShopUpdate(BaseModel):
     currency: CurrencyCode | None = Field(default=None, description="a market change resets it to the new market's")
 
 
+ConnectionHealth = Literal["unknown", "ok", "expiring", "expired", "scope_missing", "failing"]
+
+
+class ConnectionSummary(BaseModel):
+    """A shop's connection health in the shop list: what the Connections screen shows as a dot and a date."""
+
+    health: ConnectionHealth
+    access_expires_at: datetime | None
+    refresh_expires_at: datetime | None
+    authorization_expires_at: datetime | None = Field(
+        description="when the authorisation ends: the refresh token or the grant, or the access token where "
+        "nothing refreshes it"
+    )
+    missing_scopes: list[str]
+    last_success_at: datetime | None
+
+
 class ShopOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
@@ -86,6 +103,9 @@ class ShopOut(BaseModel):
     )
     created_at: datetime
     updated_at: datetime
+    connection: ConnectionSummary | None = Field(
+        default=None, description="the connection's health (GET /v1/shops); null when the shop is not connected"
+    )
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -157,14 +177,14 @@ class ConnectionPut(BaseModel):
     refresh_token: SecretText | None = None
     access_expires_at: ExpiryTime | None = None
     refresh_expires_at: ExpiryTime | None = None
+    grant_expires_at: ExpiryTime | None = Field(
+        default=None, description="when the seller's authorisation itself ends, where the platform caps it"
+    )
     scopes: list[Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_no_nul)]] = Field(
         default_factory=list, max_length=200, description="scopes the seller granted, where the platform says"
     )
     platform: PlatformName | None = None
     market: Market | None = None
-
-
-ConnectionHealth = Literal["unknown", "ok", "expiring", "expired", "scope_missing", "failing"]
 
 
 class ConnectionOut(BaseModel):
@@ -178,12 +198,22 @@ class ConnectionOut(BaseModel):
     has_refresh_token: bool
     access_expires_at: datetime | None
     refresh_expires_at: datetime | None
+    grant_expires_at: datetime | None = Field(description="when the seller's authorisation itself ends, if capped")
     scopes: list[str]
-    health: ConnectionHealth = Field(description="unknown until a call or a token refresh has tried it")
+    missing_scopes: list[str] = Field(
+        description="scopes the platform requires for prices, stock, listings and catalog reads that the grant "
+        "lacks; empty where the platform's grants name no scopes (Amazon, Shopee, Lazada)"
+    )
+    health: ConnectionHealth = Field(description="as of now; unknown until a call or a token refresh has tried it")
     last_success_at: datetime | None
     last_checked_at: datetime | None
     last_error: str | None
     updated_at: datetime
+
+
+class AuthorizeUrlOut(BaseModel):
+    url: str = Field(description="the platform's (or the sandbox's) authorisation page, with a single-use state")
+    expires_at: datetime = Field(description="the state is refused after this (10 minutes)")
 
 
 # --- catalog -----------------------------------------------------------------------------------------------------

@@ -162,7 +162,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Shops */
+        /**
+         * List Shops
+         * @description The tenant's shops, each with its connection's health (`connection`, null when not connected).
+         */
         get: operations["shops-list"];
         put?: never;
         /** Create Shop */
@@ -209,6 +212,10 @@ export interface paths {
         /**
          * Get Connection
          * @description The shop's connection: which credentials it holds (by name), token expiry, scopes and health.
+         *
+         *     `health` is computed as of now (api/shops/health.py): `expiring` when the authorisation ends within 3 days (or
+         *     a quarter of a short-lived token's life), `expired` once it has ended or the platform refused it,
+         *     `scope_missing` when the grant lacks a scope `missing_scopes` names, `failing` when calls fail otherwise.
          */
         get: operations["connections-get"];
         /**
@@ -218,6 +225,31 @@ export interface paths {
          *     Secrets are stored encrypted and never answered; the health starts again at `unknown`. Audited without secrets.
          */
         put: operations["connections-put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shops/{shop_id}/authorize-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorize Url
+         * @description A link to the platform's authorisation page (the sandbox's when the connection's auth_base_url is the
+         *     sandbox) for the shop's app credentials, with a signed `state` valid once for 10 minutes.
+         *
+         *     The platform sends the seller back to `GET /v1/oauth/{platform}/callback`, which exchanges the code for tokens,
+         *     stores them and redirects to the SPA's `/connections?authorized=<shop_id>`. A reused, forged or expired state
+         *     is refused there with 400 and nothing changes.
+         */
+        get: operations["connections-authorize-url"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1628,6 +1660,20 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** AuthorizeUrlOut */
+        AuthorizeUrlOut: {
+            /**
+             * Url
+             * @description the platform's (or the sandbox's) authorisation page, with a single-use state
+             */
+            url: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description the state is refused after this (10 minutes)
+             */
+            expires_at: string;
+        };
         /** BindingIn */
         BindingIn: {
             /**
@@ -1815,11 +1861,21 @@ export interface components {
             access_expires_at: string | null;
             /** Refresh Expires At */
             refresh_expires_at: string | null;
+            /**
+             * Grant Expires At
+             * @description when the seller's authorisation itself ends, if capped
+             */
+            grant_expires_at: string | null;
             /** Scopes */
             scopes: string[];
             /**
+             * Missing Scopes
+             * @description scopes the platform requires for prices, stock, listings and catalog reads that the grant lacks; empty where the platform's grants name no scopes (Amazon, Shopee, Lazada)
+             */
+            missing_scopes: string[];
+            /**
              * Health
-             * @description unknown until a call or a token refresh has tried it
+             * @description as of now; unknown until a call or a token refresh has tried it
              * @enum {string}
              */
             health: "unknown" | "ok" | "expiring" | "expired" | "scope_missing" | "failing";
@@ -1869,6 +1925,11 @@ export interface components {
             /** Refresh Expires At */
             refresh_expires_at?: string | null;
             /**
+             * Grant Expires At
+             * @description when the seller's authorisation itself ends, where the platform caps it
+             */
+            grant_expires_at?: string | null;
+            /**
              * Scopes
              * @description scopes the seller granted, where the platform says
              */
@@ -1877,6 +1938,30 @@ export interface components {
             platform?: ("amazon" | "tiktok" | "shopee" | "lazada") | null;
             /** Market */
             market?: ("US" | "CA" | "UK" | "DE" | "JP" | "SEA" | "MY" | "TH" | "PH" | "ID") | null;
+        };
+        /**
+         * ConnectionSummary
+         * @description A shop's connection health in the shop list: what the Connections screen shows as a dot and a date.
+         */
+        ConnectionSummary: {
+            /**
+             * Health
+             * @enum {string}
+             */
+            health: "unknown" | "ok" | "expiring" | "expired" | "scope_missing" | "failing";
+            /** Access Expires At */
+            access_expires_at: string | null;
+            /** Refresh Expires At */
+            refresh_expires_at: string | null;
+            /**
+             * Authorization Expires At
+             * @description when the authorisation ends: the refresh token or the grant, or the access token where nothing refreshes it
+             */
+            authorization_expires_at: string | null;
+            /** Missing Scopes */
+            missing_scopes: string[];
+            /** Last Success At */
+            last_success_at: string | null;
         };
         /**
          * CountCondition
@@ -3256,6 +3341,8 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /** @description the connection's health (GET /v1/shops); null when the shop is not connected */
+            connection?: components["schemas"]["ConnectionSummary"] | null;
         };
         /** ShopTrace */
         ShopTrace: {
@@ -5322,6 +5409,98 @@ export interface operations {
                 };
             };
             /** @description The shop is archived and takes no new connection */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "connections-authorize-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shop_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeUrlOut"];
+                };
+            };
+            /** @description Not signed in, or the credential is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop in this tenant, or it has no connection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The shop is archived */
             409: {
                 headers: {
                     [name: string]: unknown;
