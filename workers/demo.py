@@ -241,16 +241,17 @@ async def _strategies(session: AsyncSession, principal: Principal, shops: dict[s
     return existing
 
 
-async def _alert_rules(session: AsyncSession, principal: Principal, sandbox_url: str) -> int:
+async def _alert_rules(session: AsyncSession, principal: Principal, settings: Settings, sandbox_url: str) -> int:
     """The demo's alert rules, posting to the sandbox's robots; a rule someone renamed or deleted stays so."""
     existing = set(await session.scalars(select(AlertRule.name)))
     operator = (await session.execute(select(User.id).where(User.email == USERS[1][0]))).scalar_one()
+    # The sandbox's robots are on loopback: a demo choice, as run.sh's OPENCLAW_ALLOW_PRIVATE_WEBHOOKS is.
+    robots_allowed = settings.model_copy(update={"allow_private_webhooks": True})
     created = 0
     for body in demo.alert_rules(sandbox_url, str(operator)):
         if body["name"] not in existing:
-            # The sandbox is on loopback: a demo choice, as the worker's OPENCLAW_ALLOW_PRIVATE_WEBHOOKS is.
             await alerts_service.create_rule(
-                session, principal, AlertRuleIn.model_validate(body), english=False, allow_private=True
+                session, principal, AlertRuleIn.model_validate(body), english=False, settings=robots_allowed
             )
             created += 1
     return created
@@ -313,7 +314,7 @@ async def seed(
                 await _erp_values(session, principal)
                 strategies = await _strategies(session, principal, shops)
                 result.strategies = len(strategies)
-                result.alert_rules = await _alert_rules(session, principal, sandbox_url)
+                result.alert_rules = await _alert_rules(session, principal, settings, sandbox_url)
                 flash = strategies[next(s.name for s in STRATEGIES if not s.start)]
                 everyday_task = None
                 if not await _has_run(session, tenant_id, flash.id):

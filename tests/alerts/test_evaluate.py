@@ -94,6 +94,7 @@ async def world(settings: Settings, redis: ArqRedis, monkeypatch: pytest.MonkeyP
     # The worker's code reads the process settings: let it send to the loopback receivers, link to a known board.
     monkeypatch.setenv("OPENCLAW_ALLOW_PRIVATE_WEBHOOKS", "true")
     monkeypatch.setenv("OPENCLAW_PUBLIC_URL", "https://board.example.com")
+    monkeypatch.setenv("OPENCLAW_ENCRYPTION_KEY", settings.encryption_key)  # the API sealed the channels with it
     get_settings.cache_clear()
     settings = settings.model_copy(update={"allow_private_webhooks": True})
     engine = create_app_engine(settings, pool_size=4)

@@ -167,12 +167,12 @@ async def test_the_demo_fills_the_board_through_the_workers_and_seeding_twice_ch
     assert trace["reporting_currency"] == "CNY" and trace["missing_rates"] == [], trace
     assert all(s["price_in_reporting"] for s in trace["shops"] if s["current_price"]), trace["shops"]
 
-    # The demo's alert rules post to the sandbox's robots once the errors cross them: the stock failures surge to
+    # The demo's alert rules post to the sandbox's robots once the errors cross them: the push failures surge to
     # WeCom, TikTok UK's lost authorisation to DingTalk (signed), each delivery recorded with the robot's answer.
     messages = await _robot_messages(world, headers, started + FILL_SECONDS + 120)
     wecom = next(m for m in messages if m["robot"] == "wecom" and m["target"] == "demo-ops-room")
-    assert "库存同步失败激增" in wecom["body"]["markdown"]["content"]
-    assert "http://board.demo.test/?error_type=INVENTORY_SYNC_FAILED" in wecom["body"]["markdown"]["content"]
+    assert "推送失败激增" in wecom["body"]["markdown"]["content"]
+    assert "http://board.demo.test/?severity=error&since=" in wecom["body"]["markdown"]["content"]
     dingtalk = next(m for m in messages if m["robot"] == "dingtalk")
     assert "店铺授权失效" in dingtalk["body"]["markdown"]["text"]
     assert dingtalk["query"]["sign"] and dingtalk["query"]["timestamp"]
