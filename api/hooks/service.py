@@ -185,6 +185,11 @@ async def _apply(
     sent_at: datetime,
     raw: str,
 ) -> tuple[str, dict[str, Any]]:
+    health = await session.scalar(
+        select(Connection.health).where(Connection.tenant_id == tenant_id, Connection.shop_id == shop_id)
+    )
+    if notice.effect in (notices.AUTH_EXPIRED, notices.AUTH_EXPIRING) and health == "expired":
+        return "ignored", {"health": health}  # said already; a new connection starts again at "unknown"
     if notice.effect == notices.AUTH_EXPIRED:
         shop = await session.get(Shop, (tenant_id, shop_id))
         assert shop is not None  # found by the look-up, in this transaction
@@ -192,11 +197,6 @@ async def _apply(
         await actions.shop_lost_authorisation(session, shop, failure, None)
         return "applied", {"health": "expired"}
     if notice.effect == notices.AUTH_EXPIRING:
-        health = await session.scalar(
-            select(Connection.health).where(Connection.tenant_id == tenant_id, Connection.shop_id == shop_id)
-        )
-        if health == "expired":
-            return "ignored", {"health": health}
         await connections.set_health(session, shop_id, "expiring", f"{notice.code}: {_clean(notice.message)}"[:2000])
         return "applied", {"health": "expiring"}
     if notice.effect not in (notices.LISTING_REJECTED, notices.LISTING_CLEARED):

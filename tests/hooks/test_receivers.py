@@ -176,8 +176,17 @@ async def test_a_deauthorisation_repeated_under_a_new_id_records_nothing_more(ho
     assert (await hooks.post("tiktok", fixture("tiktok", "seller_deauthorization",
                                                tts_notification_id="7327112393057379999"))).status_code == 200  # fmt: skip
 
-    groups = await hooks.groups("tiktok", "AUTH_EXPIRED")
-    assert len(groups) == 1 and await hooks.health("tiktok") == "expired"
+    [group] = await hooks.groups("tiktok", "AUTH_EXPIRED")
+    assert group.count == 1 and await hooks.health("tiktok") == "expired"
+
+
+async def test_an_expiry_warning_after_the_deauthorisation_leaves_it_expired(hooks: HookTenant) -> None:
+    await hooks.connect("tiktok")
+    await hooks.post("tiktok", fixture("tiktok", "seller_deauthorization"))
+
+    warning = await hooks.post("tiktok", fixture("tiktok", "upcoming_authorization_expiration"))
+
+    assert (warning.json()["outcome"], await hooks.health("tiktok")) == ("ignored", "expired")
 
 
 async def test_an_upcoming_expiry_marks_the_connection_expiring(hooks: HookTenant) -> None:

@@ -17,6 +17,10 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from api.config import Settings
 from api.db import create_app_engine, sessionmaker, tenant_session, use_tenant
@@ -272,3 +276,22 @@ async def test_a_receiver_that_is_down_is_logged_and_the_sandbox_still_answers(w
     assert answer.status_code == 200
     [delivery] = await world.wait_deliveries(1)
     assert delivery["status"] is None and "ConnectError" in delivery["error"]
+
+
+async def test_the_sandbox_answers_before_a_slow_receiver_does(world: World) -> None:
+    async def slow(request: Request) -> Response:
+        await asyncio.sleep(2)
+        return Response(status_code=200)
+
+    with Served(Starlette(routes=[Route("/hook", slow, methods=["POST"])]), lifespan="off") as receiver:
+        urls = {"hk-shopee": f"{receiver.url}/hook"}
+        assert (await world.sandbox.put("/_sandbox/hooks", json={"urls": urls})).status_code == 200
+        started = time.monotonic()
+
+        answer = await world.sandbox.put(
+            "/_sandbox/shops/hk-shopee/listings/SHP-1/state", json={"status": "BANNED", "reasons": []}
+        )
+
+        assert answer.status_code == 200 and time.monotonic() - started < 1.5
+        [delivery] = await world.wait_deliveries(1)
+        assert delivery["status"] == 200
