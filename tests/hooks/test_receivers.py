@@ -8,7 +8,11 @@ import time
 import uuid
 
 import pytest
+from sqlalchemy import func, select
 
+from api.db import use_tenant
+from api.hooks.models import PlatformNotification
+from tests.conftest import Seeder
 from tests.hooks.conftest import LISTINGS, HookTenant, fixture, sign
 
 BANS = {
@@ -287,3 +291,15 @@ async def test_amazon_accepts_either_signature_while_a_secret_is_rotated(hooks: 
 
     assert response.status_code == 200, response.text
     assert response.json()["effect"] == "listing_cleared"
+
+
+async def test_another_tenant_sees_none_of_the_notifications(hooks: HookTenant, seed: Seeder) -> None:
+    """Row-level security on platform_notifications: the second wall behind the tenant filter."""
+    await hooks.connect("tiktok")
+    assert (await hooks.post("tiktok", fixture("tiktok", "seller_deauthorization"))).status_code == 200
+    other = await seed.tenant()
+
+    async with hooks.sessions() as session:
+        await use_tenant(session, other)
+        seen = await session.scalar(select(func.count()).select_from(PlatformNotification))
+    assert seen == 0 and (await hooks.counts())["notifications"] == 1
