@@ -248,6 +248,7 @@ def _shop_json(sandbox: Sandbox, shop_id: str, base: str) -> dict[str, Any]:
         "access_token": access[0] if access else None,
         "access_expires_at": iso(access[1]) if access and access[1] else None,
         "refresh_token": refresh[0] if refresh else None,
+        "refresh_expires_at": iso(refresh[1]) if refresh and refresh[1] else None,
         "sku_count": len(shop.catalog),
         "listing_count": len(shop.listings()),
     }

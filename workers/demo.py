@@ -241,6 +241,11 @@ async def _strategies(session: AsyncSession, principal: Principal, shops: dict[s
     return existing
 
 
+def _hook_urls(settings: Settings, shops: dict[str, Shop], entries: dict[str, dict[str, Any]]) -> dict[str, str]:
+    base = settings.public_url.rstrip("/")
+    return {entries[name]["id"]: f"{base}/v1/hooks/{shop.platform}/{shop.id}" for name, shop in shops.items()}
+
+
 async def _alert_rules(session: AsyncSession, principal: Principal, settings: Settings, sandbox_url: str) -> int:
     """The demo's alert rules, posting to the sandbox's robots; a rule someone renamed or deleted stays so."""
     existing = set(await session.scalars(select(AlertRule.name)))
@@ -305,11 +310,13 @@ async def seed(
         async with httpx.AsyncClient(base_url=sandbox_url, timeout=10) as http:
             entries = {entry["name"]: entry for entry in await _sandbox_shops(http)}
             report(f"sandbox at {sandbox_url}: {len(entries)} shops")
+            hook_urls: dict[str, str] = {}
 
             async def setup(session: AsyncSession) -> tuple[Principal, uuid.UUID | None]:
                 tenant_id, principal = await _tenant_and_users(session, password)
                 shops = await _shops(session, principal, settings, list(entries.values()))
                 result.shops = len(shops)
+                hook_urls.update(_hook_urls(settings, shops, entries))
                 result.skus, result.bindings = await _catalog(session, principal, shops, entries, http)
                 await _erp_values(session, principal)
                 strategies = await _strategies(session, principal, shops)
@@ -327,6 +334,8 @@ async def seed(
                 return principal, everyday_task
 
             principal, everyday_task = await _unit(factory, redis, None, setup)
+            # The sandbox notifies our receivers of what it changes (bans, revocations) as the platforms push.
+            (await http.put("/_sandbox/hooks", json={"urls": hook_urls})).raise_for_status()
         report(
             f"{result.shops} shops, {result.skus} SKUs, {result.bindings} bindings, {result.strategies} strategies, "
             f"{result.alert_rules} new alert rules; "

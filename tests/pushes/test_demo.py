@@ -118,6 +118,9 @@ async def test_the_demo_fills_the_board_through_the_workers_and_seeding_twice_ch
     seeded = time.monotonic() - started
     assert result.shops == 12 and result.strategies == 6 and result.alert_rules == 4
     assert result.flash_sale == "started", result.flash_sale
+    # The sandbox notifies each demo shop's receiver of what it changes (tests/hooks follow one through).
+    hooks = (await world.sandbox.get("/_sandbox/hooks")).json()["urls"]
+    assert len(hooks) == 12 and all("/v1/hooks/" in url for url in hooks.values())
 
     login = await world.client.post("/v1/auth/login", json={"email": DEMO_ADMIN, "password": PASSWORD})
     assert login.status_code == 200, login.text
