@@ -307,7 +307,9 @@ async def seed(
     redis.default_queue_name = settings.queue_name
     result = SeedResult(DEMO_ADMIN, [(email, role) for email, role, _ in USERS])
     try:
-        async with httpx.AsyncClient(base_url=sandbox_url, timeout=10) as http:
+        # Idle connections are dropped before the server's keep-alive (uvicorn: 5 s) could close one under a request.
+        limits = httpx.Limits(keepalive_expiry=2)
+        async with httpx.AsyncClient(base_url=sandbox_url, timeout=10, limits=limits) as http:
             entries = {entry["name"]: entry for entry in await _sandbox_shops(http)}
             report(f"sandbox at {sandbox_url}: {len(entries)} shops")
             hook_urls: dict[str, str] = {}
