@@ -61,7 +61,9 @@ export function RuleForm({ rule, formId, onSaved }: { rule: AlertRule | null; fo
         // The paths come from the API's names, checked by fieldOf against the form's own fields.
         form.setFields(placed.fields as Parameters<typeof form.setFields>[0]);
         setUnplaced(placed.others);
-        if (placed.fields[0]) form.scrollToField(placed.fields[0].name, { block: "center" });
+        // After the alert above the form has rendered (it moves the fields down).
+        const first = placed.fields[0];
+        if (first) requestAnimationFrame(() => form.scrollToField(first.name, { block: "center", scrollMode: "always" }));
       },
     });
   };

@@ -22,8 +22,6 @@ import { RuleDrawer } from "./RuleDrawer";
 import { TestResultModal } from "./TestResultModal";
 import { conditionInWords, cooldownInWords, digestInWords, quietHoursInWords } from "./words";
 
-const none = <Typography.Text type="secondary">—</Typography.Text>;
-
 /** The rules table: each rule's condition and filters in words, its channels, rhythm and switch, and its actions. */
 export function RulesTab({ onShowDeliveries }: { onShowDeliveries: (ruleId: string) => void }) {
   const { t } = useI18n();
@@ -62,8 +60,7 @@ export function RulesTab({ onShowDeliveries }: { onShowDeliveries: (ruleId: stri
     {
       title: t("alerts.col.name"),
       dataIndex: "name",
-      fixed: "start",
-      width: 170,
+      width: 150,
       render: (name: string, rule) => (
         <Typography.Link onClick={() => setEditing(rule)} data-testid="alert-rule-name">
           {name}
@@ -73,13 +70,12 @@ export function RulesTab({ onShowDeliveries }: { onShowDeliveries: (ruleId: stri
     {
       title: t("alerts.col.condition"),
       key: "condition",
-      width: 200,
+      width: 170,
       render: (_, rule) => <span data-testid="alert-rule-condition">{conditionInWords(rule.condition, t, titleOf)}</span>,
     },
     {
       title: t("alerts.col.filters"),
       key: "filters",
-      width: 200,
       render: (_, rule) => {
         const tags = filterTags(rule);
         return tags.length ? <TagList items={tags} max={3} /> : <Typography.Text type="secondary">{t("alerts.allErrors")}</Typography.Text>;
@@ -88,42 +84,43 @@ export function RulesTab({ onShowDeliveries }: { onShowDeliveries: (ruleId: stri
     {
       title: t("alerts.col.channels"),
       key: "channels",
-      width: 230,
       render: (_, rule) => (
         <Space orientation="vertical" size={2} data-testid="alert-rule-channels">
           {rule.channels.map((channel, index) => (
-            <span key={index} style={{ whiteSpace: "nowrap" }}>
-              <Tag color={CHANNEL_KINDS[channel.kind].color}>{t(CHANNEL_KINDS[channel.kind].label)}</Tag>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            <Space key={index} size={4} wrap>
+              <Tag color={CHANNEL_KINDS[channel.kind].color} style={{ marginInlineEnd: 0 }}>
+                {t(CHANNEL_KINDS[channel.kind].label)}
+              </Tag>
+              <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: "break-all" }}>
                 {channel.target_hint}
               </Typography.Text>
-            </span>
+            </Space>
           ))}
         </Space>
       ),
     },
     {
-      title: t("alerts.col.cooldown"),
-      dataIndex: "cooldown_minutes",
-      width: 90,
-      render: (minutes: number) => <span data-testid="alert-rule-cooldown">{cooldownInWords(minutes, t)}</span>,
-    },
-    {
-      title: t("alerts.col.quietHours"),
-      dataIndex: "quiet_hours",
-      width: 110,
-      render: (quiet: AlertRule["quiet_hours"]) => quietHoursInWords(quiet) ?? none,
-    },
-    {
-      title: t("alerts.col.digest"),
-      dataIndex: "digest_hour",
-      width: 110,
-      render: (hour: number | null) => digestInWords(hour, t) ?? none,
+      title: t("alerts.col.sending"),
+      key: "sending",
+      width: 150,
+      render: (_, rule) => {
+        const quiet = quietHoursInWords(rule.quiet_hours);
+        const digest = digestInWords(rule.digest_hour, t);
+        return (
+          <Space orientation="vertical" size={0} style={{ fontSize: 13 }}>
+            <span>
+              {t("alerts.sending.cooldown")} <span data-testid="alert-rule-cooldown">{cooldownInWords(rule.cooldown_minutes, t)}</span>
+            </span>
+            {quiet && <Typography.Text type="secondary">{t("alerts.sending.quiet", { hours: quiet })}</Typography.Text>}
+            {digest && <Typography.Text type="secondary">{digest}</Typography.Text>}
+          </Space>
+        );
+      },
     },
     {
       title: t("alerts.col.active"),
       dataIndex: "is_active",
-      width: 80,
+      width: 70,
       render: (active: boolean, rule) => (
         <Switch
           size="small"
@@ -144,8 +141,7 @@ export function RulesTab({ onShowDeliveries }: { onShowDeliveries: (ruleId: stri
     {
       title: t("alerts.col.actions"),
       key: "actions",
-      fixed: "end",
-      width: 150,
+      width: 120,
       render: (_, rule) => (
         <Space size={0} wrap>
           <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(rule)} data-testid="alert-rule-edit">
@@ -196,7 +192,7 @@ export function RulesTab({ onShowDeliveries }: { onShowDeliveries: (ruleId: stri
         dataSource={rules.data?.items}
         loading={rules.isPending}
         pagination={false}
-        scroll={{ x: 1480 }}
+        scroll={{ x: 1050 }}
         locale={{ emptyText: t("alerts.empty") }}
         data-testid="alert-rules-table"
       />

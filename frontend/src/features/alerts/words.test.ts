@@ -42,8 +42,8 @@ describe("a rule in words", () => {
     expect(cooldownInWords(60, en)).toBe("1 h");
     expect(quietHoursInWords({ start: "22:00", end: "08:00" })).toBe("22:00–08:00");
     expect(quietHoursInWords(null)).toBeNull();
-    expect(digestInWords(9, zh)).toBe("每天 09:00");
-    expect(digestInWords(18, en)).toBe("daily at 18:00");
+    expect(digestInWords(9, zh)).toBe("每天 09:00 汇总");
+    expect(digestInWords(18, en)).toBe("Digest daily at 18:00");
     expect(digestInWords(null, en)).toBeNull();
   });
 });
