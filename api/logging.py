@@ -27,6 +27,7 @@ def configure(level: str = "INFO") -> None:
                 foreign_pre_chain=[*_SHARED, structlog.stdlib.add_logger_name],
                 processors=[
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.dict_tracebacks,
                     structlog.processors.JSONRenderer(),
                 ],
             )

@@ -221,3 +221,21 @@ async def test_request_log_lines_carry_the_request_id_and_the_tenant(
     assert lines[0]["request_id"] == "erp-metrics-1" and lines[0]["tenant_id"] == str(tenant_id)
     assert lines[0]["route"] == "/v1/errors"
     assert lines[1]["request_id"] == "erp-metrics-2" and lines[1]["task_id"] == str(missing)
+
+
+def test_every_family_is_documented_and_on_the_dashboard() -> None:
+    from pathlib import Path
+
+    from api import metrics
+
+    root = Path(__file__).resolve().parents[1]
+    docs = (root / "docs" / "metrics.md").read_text(encoding="utf-8")
+    dashboard = (root / "docs" / "grafana-dashboard.json").read_text(encoding="utf-8")
+    families = [v for v in vars(metrics).values() if hasattr(v, "_name") and hasattr(v, "_labelnames")]
+    assert len(families) == 10
+    for family in families:
+        name = family._name + ("_total" if family._type == "counter" else "")
+        assert f"`{name}`" in docs, name
+        assert family._name in dashboard, name
+        for label in family._labelnames:
+            assert f"`{label}`" in docs, (name, label)
