@@ -49,6 +49,7 @@ router = APIRouter(tags=["health"])
             "content": {"text/plain": {"schema": {"type": "string"}}},
         },
         **problems.problem_answer(401, "OPENCLAW_METRICS_TOKEN is set and the bearer token does not match it"),
+        **problems.problem_answer(503, "PostgreSQL or Redis, read for the gauges, is unavailable or too slow"),
     },
 )
 async def scrape(request: Request) -> Response:
