@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     # means the URL of the request as it arrived (right when nothing rewrites it on the way, e.g. loopback tests).
     hooks_public_base_url: str = ""
 
+    # Metrics (api/metrics.py, docs/metrics.md): GET /metrics needs `Authorization: Bearer <metrics_token>` when it is
+    # set (open otherwise, for dev); a worker serves its own metrics on `worker_metrics_port` when it is set.
+    metrics_token: str = ""
+    worker_metrics_port: int | None = None
+
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
         if self.env == "prod":

@@ -82,6 +82,7 @@ async def get_principal(
             headers={"WWW-Authenticate": "Bearer"},
         )
     request.state.principal = principal
+    structlog.contextvars.bind_contextvars(tenant_id=str(principal.tenant_id))
     return principal
 
 

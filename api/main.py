@@ -25,6 +25,7 @@ from api.exports.routes import router as exports_router
 from api.health import router as health_router
 from api.hooks.routes import router as hooks_router
 from api.logging import configure as configure_logging
+from api.metrics_routes import router as metrics_router
 from api.middleware import BodySizeLimit, RequestContext
 from api.shops.catalog_routes import router as catalog_router
 from api.shops.connection_routes import router as connections_router
@@ -39,6 +40,7 @@ from api.traces.routes import router as traces_router
 
 ROUTERS = [
     health_router,
+    metrics_router,
     auth_router,
     shops_router,
     connections_router,

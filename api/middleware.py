@@ -12,7 +12,7 @@ import structlog
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import outages, problems
+from api import metrics, outages, problems
 
 log = structlog.get_logger("openclaw.http")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -45,14 +45,28 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            duration = time.perf_counter() - started
+            route = metrics.route_template(scope)
+            metrics.HTTP_REQUEST_DURATION.labels(route, scope["method"], str(status)).observe(duration)
             log.info(
                 "request",
                 method=scope["method"],
                 path=scope["path"],
+                route=route,
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                duration_ms=round(duration * 1000, 1),
+                **_request_ids(scope),
             )
             structlog.contextvars.clear_contextvars()
+
+
+def _request_ids(scope: Scope) -> dict[str, str]:
+    """The tenant (once a principal was resolved) and the task or trace a route's path names, for the access line."""
+    ids = {k: str(v) for k, v in scope.get("path_params", {}).items() if k in ("task_id", "trace_id")}
+    principal = scope.get("state", {}).get("principal")
+    if principal is not None:
+        ids["tenant_id"] = str(principal.tenant_id)
+    return ids
 
 
 class LastResort:

@@ -133,13 +133,12 @@ def serve(host: str, port: int) -> None:
 @main.command()
 def worker() -> None:
     """Run an arq worker."""
-    import logging
-
     from arq.worker import run_worker
 
+    from api.logging import configure as configure_logging
     from workers.settings import WorkerSettings
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging()  # JSON lines, arq's own included, with the job's context (api/logging.py)
     run_worker(WorkerSettings)  # type: ignore[arg-type]
 
 

@@ -5,14 +5,23 @@ token-refresh lock, so platform limits hold across any number of workers."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import functools
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 import httpx
-from arq import cron
+import prometheus_client
+import structlog
+from arq import Retry, cron
 from arq.connections import RedisSettings
 
+from api import metrics
 from api.config import get_settings
 from api.db import create_app_engine, sessionmaker
+from api.logging import configure as configure_logging
 from workers.jobs import alerts, catalog, health, maintenance, outbox, pushes, tokens
 from workers.platforms.limits import RedisRateLimiter, ShopSlots, redis_refresh_lock
 
@@ -25,8 +34,45 @@ MAX_JOBS = 20
 SHOP_SLOTS = 3
 
 
+Job = Callable[..., Awaitable[Any]]
+# The kwargs of a job that name what it works on: bound to every log line of the job.
+_LOGGED_KWARGS = ("tenant_id", "task_id", "trace_id")
+
+
+def instrumented(job: Job) -> Job:
+    """A job with its metrics (openclaw_jobs_total, openclaw_job_duration_seconds by job and outcome) and its log
+    context (job, job_id, and the tenant_id/task_id it was given). arq names jobs by __qualname__, which is kept."""
+    name = job.__name__
+
+    @functools.wraps(job)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        ids = {k: str(kwargs[k]) for k in _LOGGED_KWARGS if kwargs.get(k) is not None}
+        started = time.perf_counter()
+        outcome = "failure"
+        try:
+            with structlog.contextvars.bound_contextvars(job=name, job_id=ctx.get("job_id"), **ids):
+                result = await job(ctx, *args, **kwargs)
+            outcome = "success"
+            return result
+        except Retry:
+            outcome = "retry"
+            raise
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        finally:
+            metrics.JOBS.labels(name, outcome).inc()
+            metrics.JOB_DURATION.labels(name, outcome).observe(time.perf_counter() - started)
+
+    return run
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     settings = get_settings()
+    configure_logging()
+    if settings.worker_metrics_port:
+        # Each worker process serves its own families (docs/metrics.md): give each worker its own port.
+        prometheus_client.start_http_server(settings.worker_metrics_port)
     # Jobs may run statements longer than a request should wait, but not unbounded ones.
     # A pooled connection for each job at once, and as many again for their heartbeats and traces: connections
     # beyond the pool are opened and closed per use, which costs more CPU than the pushes themselves.
@@ -75,3 +121,10 @@ class WorkerSettings:
     max_tries = 5
     redis_settings = RedisSettings.from_dsn(get_settings().redis_url)
     queue_name = get_settings().queue_name
+
+
+# Every job and cron with its metrics and log context (kept out of the lists above, so they stay plain to read).
+WorkerSettings.functions = [instrumented(f) for f in WorkerSettings.functions]
+WorkerSettings.cron_jobs = [
+    dataclasses.replace(c, coroutine=instrumented(c.coroutine)) for c in WorkerSettings.cron_jobs
+]

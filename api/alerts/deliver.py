@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import queue
+from api import metrics, queue
 from api.alerts.channels.email import SmtpConfig
 from api.alerts.channels.message import AlertMessage, AlertSeverity, merge_messages
 from api.alerts.channels.send import send_alert
@@ -104,6 +104,7 @@ async def settle(
         )
         .execution_options(synchronize_session=False)
     )
+    metrics.ALERT_DELIVERIES.labels(rows[0].channel_kind, status, "alert").inc(len(rows))
     if retry:
         await queue.enqueue(
             session, SEND_FUNCTION, f"alert:{batch_id}:{attempts + 1}", tenant_id=tenant_id,
@@ -180,6 +181,7 @@ async def test_send(
                 sent_at=now if result.ok else None,
             )
         )
+        metrics.ALERT_DELIVERIES.labels(channel.kind.value, "sent" if result.ok else "failed", "test").inc()
         results.append((index, channel, result))
     await session.flush()
     return results

@@ -21,7 +21,7 @@ from sqlalchemy import Text, any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import problems
+from api import metrics, problems
 from api.audit import service as audit
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.errors.schemas import ErrorEventIn, IngestedEvent, IngestResult
@@ -61,6 +61,8 @@ async def ingest_events(session: AsyncSession, principal: Principal, events: Seq
     for event in events:
         unique.setdefault(event.idempotency_key, event)  # a key repeated inside one batch: the first wins
     inserted, regressions = await _record(session, tenant_id, unique, platforms)
+    for key in inserted:  # what was written, not the duplicates (counted at write time, before the commit)
+        metrics.EVENTS_INGESTED.labels(unique[key].error_type.value, platforms[unique[key].shop_id]).inc()
     # Regressions are the system's doing, whoever reported the event; each carries its own counter.
     for group_id, regression_count in regressions:
         await audit.record(

@@ -21,7 +21,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import httpx
+import structlog
 
+from api import metrics
 from api.errors.taxonomy import ErrorType, Severity, doc_url
 from api.errors.taxonomy import info as taxonomy_info
 
@@ -539,14 +541,17 @@ class PlatformHttp:
             attempt=attempt,
         )
         try:
-            response = await self.http.send(request)
-            body = await response.aread()
+            with structlog.contextvars.bound_contextvars(trace_id=trace_id):
+                response = await self.http.send(request)
+                body = await response.aread()
         except httpx.TransportError as exc:
             message = f"{type(exc).__name__}: {exc}".strip()
+            self._observe(operation, None, started)
             await self.recorder.record(
                 replace(sent, duration_ms=_ms_since(started), transport_error=scrub(message, secrets))
             )
             return Response(trace_id, None, httpx.Headers(), b"", transport_error=message, attempts=attempt)
+        self._observe(operation, response.status_code, started)
         await self.recorder.record(
             replace(
                 sent,
@@ -557,6 +562,12 @@ class PlatformHttp:
             )
         )
         return Response(trace_id, response.status_code, response.headers, body, attempts=attempt)
+
+    def _observe(self, operation: Operation, status: int | None, started: float) -> None:
+        """Every exchange of every client passes here: the platform-call metrics (docs/metrics.md)."""
+        labels = (self.platform.value, operation.value)
+        metrics.PLATFORM_CALLS.labels(*labels, metrics.platform_call_outcome(status)).inc()
+        metrics.PLATFORM_CALL_DURATION.labels(*labels).observe(time.perf_counter() - started)
 
 
 def new_trace_id() -> str:

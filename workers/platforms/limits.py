@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager, suppress
 from redis.asyncio import Redis
 from redis.exceptions import LockNotOwnedError
 
+from api import metrics
 from workers.platforms.base import RefreshLock, Sleep
 
 # A token bucket per key, as a hash {tokens, ts}. One atomic script so that concurrent workers never both take the
@@ -88,6 +89,7 @@ class RedisRateLimiter:
 
     async def acquire(self, key: str, rate: float, burst: int) -> None:
         wait = await self.reserve(key, rate, burst)
+        metrics.RATE_LIMIT_WAIT.labels(key.partition(":")[0]).observe(wait)  # keys lead with the platform
         if wait > 0:
             await self.sleep(wait)
 
