@@ -10,11 +10,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -167,6 +167,30 @@ async def set_health(session: AsyncSession, shop_id: uuid.UUID, health: str, err
         )
     ).one()
     await health_sync.observe(session, row[1], row[0], health, now)
+
+
+SUCCESS_STAMPED_EVERY = timedelta(minutes=1)
+
+
+async def note_success(session: AsyncSession, shop_id: uuid.UUID) -> None:
+    """A platform call went through: the connection's last success is now. Stamped at most once a minute (a busy
+    shop's pushes would otherwise write its connection row every batch); a connection not yet tried (`unknown`) or
+    `failing` is observed ok. The row's updated_at stays (the workers' authorisation events are keyed on it)."""
+    now = datetime.now(UTC)
+    stamped = await session.execute(
+        update(Connection)
+        .where(
+            Connection.shop_id == shop_id,
+            *_tenant_filter(session),
+            or_(Connection.last_success_at.is_(None), Connection.last_success_at < now - SUCCESS_STAMPED_EVERY),
+        )
+        .values(last_success_at=now, last_checked_at=now, updated_at=Connection.updated_at)
+        .returning(Connection.health)
+        .execution_options(synchronize_session=False)
+    )
+    health = stamped.scalar_one_or_none()
+    if health in ("unknown", "failing"):
+        await set_health(session, shop_id, "ok")
 
 
 async def _update(session: AsyncSession, shop_id: uuid.UUID, values: dict[str, Any]) -> None:

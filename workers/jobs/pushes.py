@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import queue
 from api.config import get_settings
 from api.db import tenant_session
+from api.shops import connections
 from api.tasks import actions, planning, recovery
 from api.tasks import service as tasks_service
 from api.tasks.actions import Batch, Claimed
@@ -126,6 +127,7 @@ async def _push(ctx: dict[str, Any], tenant: uuid.UUID, batch: uuid.UUID) -> dic
         totals = await actions.settle_push(session, claimed, results, deadline=_deadline(claimed.shop.platform))
     if totals.get("accepted"):
         async with unit_of_work(ctx, tenant) as session:
+            await connections.note_success(session, claimed.shop.id)
             await actions.confirm_later(
                 session, tenant, batch, actions.chain_of(claimed.items[0].action),
                 check_after_seconds=get_settings().confirm_check_seconds,
