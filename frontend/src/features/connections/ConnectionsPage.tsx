@@ -59,7 +59,7 @@ export default function ConnectionsPage() {
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Typography.Text type="secondary">{t(isAdmin ? "connections.intro" : "connections.readOnly")}</Typography.Text>
-      {shops.data && <Summary shops={all} />}
+      {all.length > 0 && <Summary shops={all} />}
       <Space wrap role="search" aria-label={t("connections.filters")}>
         <Select
           aria-label={t("connections.filter.platform")}
