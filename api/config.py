@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     smtp_from: str = ""
     smtp_timeout_seconds: float = 10.0
 
+    # Platform notifications (api/hooks/): the public base URL the platforms call, e.g. https://openclaw.example.com.
+    # Shopee signs the callback URL it calls, so the receiver rebuilds it from this and the request path; empty
+    # means the URL of the request as it arrived (right when nothing rewrites it on the way, e.g. loopback tests).
+    hooks_public_base_url: str = ""
+
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
         if self.env == "prod":

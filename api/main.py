@@ -23,6 +23,7 @@ from api.deps import reject_unknown_query
 from api.errors.routes import router as errors_router
 from api.exports.routes import router as exports_router
 from api.health import router as health_router
+from api.hooks.routes import router as hooks_router
 from api.logging import configure as configure_logging
 from api.middleware import BodySizeLimit, RequestContext
 from api.shops.catalog_routes import router as catalog_router
@@ -54,6 +55,7 @@ ROUTERS = [
     audit_router,
     settings_router,
     alerts_router,
+    hooks_router,
 ]
 
 

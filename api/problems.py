@@ -121,6 +121,28 @@ class Unauthorized(DomainError):
     title_zh = "需要登录"
 
 
+class BadSignature(Unauthorized):
+    """A platform notification whose signature does not match the shop's stored secret."""
+
+    code = "bad_signature"
+    title_en = "Signature check failed"
+    title_zh = "签名校验失败"
+
+
+class StaleNotification(Unauthorized):
+    """A platform notification older than the receiver accepts: a replay, or one kept too long."""
+
+    code = "stale_notification"
+    title_en = "Notification too old (possible replay)"
+    title_zh = "通知已过期（疑似重放）"
+
+
+class NotificationFromTheFuture(BadRequest):
+    code = "notification_in_future"
+    title_en = "Notification time is in the future"
+    title_zh = "通知时间晚于当前时间"
+
+
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"

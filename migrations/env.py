@@ -13,6 +13,7 @@ import api.approvals.models
 import api.audit.models
 import api.auth.models
 import api.errors.models
+import api.hooks.models
 import api.queue
 import api.shops.models
 import api.strategies.models

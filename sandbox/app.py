@@ -12,13 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query
+from fastapi import APIRouter, BackgroundTasks, FastAPI, HTTPException, Query
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.types import ASGIApp
 
 from sandbox import robots
 from sandbox.faults import Faults as FaultEngine
+from sandbox.notify import Notifier, Outgoing
 from sandbox.scenario import LISTING_STATES, Faults, ListingStateSpec, Scenario, load_scenario
 from sandbox.state import SandboxState, ShopState, change_json, iso, ledger_entry_json
 
@@ -34,10 +35,13 @@ EMULATORS = (
 class Sandbox:
     """What every emulator gets: the scenario, the state (clock, catalogs, tokens, ledger) and the fault gate."""
 
-    def __init__(self, scenario: Scenario, state_path: str | Path | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, state_path: str | Path | None = None, hooks_allow_remote: bool | None = None
+    ) -> None:
         self.scenario = scenario
         self.state = SandboxState(scenario, state_path)
         self.faults = FaultEngine(self.state)
+        self.notifier = Notifier(hooks_allow_remote)
 
     def shops_of(self, platform: str) -> list[ShopState]:
         return [shop for shop in self.state.shops.values() if shop.spec.platform == platform]
@@ -46,11 +50,17 @@ class Sandbox:
 Mounts = Callable[[Sandbox], Mapping[str, ASGIApp]]
 
 
-def create_app(scenario: Scenario | str | Path | None = None, state_path: str | Path | None = None) -> FastAPI:
-    """The sandbox app for a scenario (a parsed one, a file path, or the shipped default when None)."""
+def create_app(
+    scenario: Scenario | str | Path | None = None,
+    state_path: str | Path | None = None,
+    *,
+    hooks_allow_remote: bool | None = None,
+) -> FastAPI:
+    """The sandbox app for a scenario (a parsed one, a file path, or the shipped default when None).
+    `hooks_allow_remote` lets notifications go to non-loopback URLs (default: OPENCLAW_SANDBOX_HOOKS_ALLOW_REMOTE)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    sandbox = Sandbox(scenario, state_path)
+    sandbox = Sandbox(scenario, state_path, hooks_allow_remote)
     app = FastAPI(
         title="OpenClaw platform sandbox",
         description="Local emulator of Amazon SP-API, TikTok Shop, Shopee and Lazada. Not a real platform.",
@@ -82,6 +92,12 @@ def serve(host: str, port: int, scenario_path: str | None, state_path: str | Non
 
 class ClockMove(BaseModel):
     advance_seconds: float = 0.0
+
+
+class HooksConfig(BaseModel):
+    """Where each sandbox shop's platform notifications go: {sandbox shop id: the receiver's URL for it}."""
+
+    urls: dict[str, str] = {}
 
 
 class ListingStateChange(BaseModel):
@@ -142,16 +158,37 @@ def _control_router(sandbox: Sandbox) -> APIRouter:
         return {"shops": [_shop_json(sandbox, shop_id, base) for shop_id in state.shops]}
 
     @router.put("/shops/{shop_id}/faults", operation_id="sandbox-shop-faults")
-    def set_faults(shop_id: str, faults: Faults) -> dict[str, Any]:
-        """Replace one shop's faults at run time (kept in the state file; undone by reset)."""
-        _shop(sandbox, shop_id)
+    def set_faults(shop_id: str, faults: Faults, background: BackgroundTasks) -> dict[str, Any]:
+        """Replace one shop's faults at run time (kept in the state file; undone by reset). Revoking the shop's
+        authorisation sends the platform's deauthorisation notification, when hooks are configured."""
+        shop = _shop(sandbox, shop_id)
+        was_revoked = shop.faults.revoked
         state.set_faults(shop_id, faults)
         sandbox.faults.reset()
+        if faults.revoked and not was_revoked:
+            _notify(background, sandbox.notifier, sandbox.notifier.deauthorised(shop))
         return {"shop": shop_id, "faults": faults.model_dump(mode="json")}
 
+    @router.get("/hooks", operation_id="sandbox-hooks")
+    def hooks() -> dict[str, Any]:
+        """Where notifications go, and the latest deliveries (status, or the error), oldest first."""
+        return sandbox.notifier.describe()
+
+    @router.put("/hooks", operation_id="sandbox-hooks-set")
+    def set_hooks(config: HooksConfig) -> dict[str, Any]:
+        """Set where each shop's notifications go (loopback URLs only, unless allowed); `{}` stops them."""
+        try:
+            sandbox.notifier.configure(config.urls, set(state.shops))
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return sandbox.notifier.describe()
+
     @router.put("/shops/{shop_id}/listings/{sku:path}/state", operation_id="sandbox-listing-state")
-    def set_listing_state(shop_id: str, sku: str, change: ListingStateChange) -> dict[str, Any]:
-        """Set or clear one listing's platform-side state (kept in the state file; undone by reset)."""
+    def set_listing_state(
+        shop_id: str, sku: str, change: ListingStateChange, background: BackgroundTasks
+    ) -> dict[str, Any]:
+        """Set or clear one listing's platform-side state (kept in the state file; undone by reset). A refusal, or
+        the clearing of one, sends the platform's notification about the listing, when hooks are configured."""
         shop = _shop(sandbox, shop_id)
         if sku not in shop.catalog:
             raise HTTPException(404, f"shop {shop_id} has no SKU {sku!r}")
@@ -159,10 +196,19 @@ def _control_router(sandbox: Sandbox) -> APIRouter:
         if change.status is not None and change.status not in words:
             raise HTTPException(422, f"{change.status!r} is not one of {shop.spec.platform}'s {sorted(words)}")
         spec = ListingStateSpec(status=change.status, reasons=change.reasons) if change.status else None
+        was_refused = shop.catalog[sku].platform_state is not None
         state.set_listing_state(shop_id, sku, spec)
+        if spec is not None or was_refused:
+            _notify(background, sandbox.notifier, sandbox.notifier.listing_changed(shop, shop.catalog[sku]))
         return {"shop": shop_id, "sku": sku, "platform_state": shop.catalog[sku].platform_state}
 
     return router
+
+
+def _notify(background: BackgroundTasks, notifier: Notifier, outgoing: Outgoing | None) -> None:
+    """Send after the hook's answer: the sandbox's own request never waits on the receiver."""
+    if outgoing is not None:
+        background.add_task(notifier.send, outgoing)
 
 
 def _shop(sandbox: Sandbox, shop_id: str) -> ShopState:
@@ -202,6 +248,7 @@ def _shop_json(sandbox: Sandbox, shop_id: str, base: str) -> dict[str, Any]:
         "access_token": access[0] if access else None,
         "access_expires_at": iso(access[1]) if access and access[1] else None,
         "refresh_token": refresh[0] if refresh else None,
+        "refresh_expires_at": iso(refresh[1]) if refresh and refresh[1] else None,
         "sku_count": len(shop.catalog),
         "listing_count": len(shop.listings()),
     }

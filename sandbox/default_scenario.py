@@ -326,6 +326,8 @@ def build() -> dict[str, Any]:
                 "refresh_token": f"{'Atzr|' if platform == 'amazon' else ''}sandbox-{shop_id}-refresh-0001",
                 # amazon-de starts with an expired access token: the first call must refresh.
                 "access_expires_in": -60 if shop_id == "amazon-de" else ACCESS_LIFETIME[platform],
+                # lazada-th's seller authorisation (its refresh token) ends in two days: its connection is expiring.
+                **({"refresh_expires_in": 2 * 24 * 3600} if shop_id == "lazada-th" else {}),
             },
             "confirmation_delay_seconds": delay,
             "categories": categories,

@@ -258,16 +258,22 @@ async def _strategies(session: AsyncSession, principal: Principal, shops: dict[s
     return existing
 
 
-async def _alert_rules(session: AsyncSession, principal: Principal, sandbox_url: str) -> int:
+def _hook_urls(settings: Settings, shops: dict[str, Shop], entries: dict[str, dict[str, Any]]) -> dict[str, str]:
+    base = settings.public_url.rstrip("/")
+    return {entries[name]["id"]: f"{base}/v1/hooks/{shop.platform}/{shop.id}" for name, shop in shops.items()}
+
+
+async def _alert_rules(session: AsyncSession, principal: Principal, settings: Settings, sandbox_url: str) -> int:
     """The demo's alert rules, posting to the sandbox's robots; a rule someone renamed or deleted stays so."""
     existing = set(await session.scalars(select(AlertRule.name)))
     operator = (await session.execute(select(User.id).where(User.email == USERS[1][0]))).scalar_one()
+    # The sandbox's robots are on loopback: a demo choice, as run.sh's OPENCLAW_ALLOW_PRIVATE_WEBHOOKS is.
+    robots_allowed = settings.model_copy(update={"allow_private_webhooks": True})
     created = 0
     for body in demo.alert_rules(sandbox_url, str(operator)):
         if body["name"] not in existing:
-            # The sandbox is on loopback: a demo choice, as the worker's OPENCLAW_ALLOW_PRIVATE_WEBHOOKS is.
             await alerts_service.create_rule(
-                session, principal, AlertRuleIn.model_validate(body), english=False, allow_private=True
+                session, principal, AlertRuleIn.model_validate(body), english=False, settings=robots_allowed
             )
             created += 1
     return created
@@ -318,19 +324,23 @@ async def seed(
     redis.default_queue_name = settings.queue_name
     result = SeedResult(DEMO_ADMIN, [(email, role) for email, role, _ in USERS])
     try:
-        async with httpx.AsyncClient(base_url=sandbox_url, timeout=10) as http:
+        # Idle connections are dropped before the server's keep-alive (uvicorn: 5 s) could close one under a request.
+        limits = httpx.Limits(keepalive_expiry=2)
+        async with httpx.AsyncClient(base_url=sandbox_url, timeout=10, limits=limits) as http:
             entries = {entry["name"]: entry for entry in await _sandbox_shops(http)}
             report(f"sandbox at {sandbox_url}: {len(entries)} shops")
+            hook_urls: dict[str, str] = {}
 
             async def setup(session: AsyncSession) -> tuple[Principal, uuid.UUID | None]:
                 tenant_id, principal = await _tenant_and_users(session, password)
                 shops = await _shops(session, principal, settings, list(entries.values()))
                 result.shops = len(shops)
+                hook_urls.update(_hook_urls(settings, shops, entries))
                 result.skus, result.bindings = await _catalog(session, principal, shops, entries, http)
                 await _erp_values(session, principal)
                 strategies = await _strategies(session, principal, shops)
                 result.strategies = len(strategies)
-                result.alert_rules = await _alert_rules(session, principal, sandbox_url)
+                result.alert_rules = await _alert_rules(session, principal, settings, sandbox_url)
                 flash = strategies[next(s.name for s in STRATEGIES if not s.start)]
                 everyday_task = None
                 if not await _has_run(session, tenant_id, flash.id):
@@ -343,6 +353,8 @@ async def seed(
                 return principal, everyday_task
 
             principal, everyday_task = await _unit(factory, redis, None, setup)
+            # The sandbox notifies our receivers of what it changes (bans, revocations) as the platforms push.
+            (await http.put("/_sandbox/hooks", json={"urls": hook_urls})).raise_for_status()
         report(
             f"{result.shops} shops, {result.skus} SKUs, {result.bindings} bindings, {result.strategies} strategies, "
             f"{result.alert_rules} new alert rules; "

@@ -252,9 +252,9 @@ def alert_rules(sandbox_url: str, operator_id: str) -> list[dict[str, Any]]:
     (sandbox/robots.py): a surge, authorisation lost, an SLA reminder @mentioning the operator, a daily digest."""
     return [
         {
-            "name": "库存同步失败激增 Stock sync failures surge",
-            "condition": {"kind": "count", "threshold": 5, "window_minutes": 60},
-            "filters": {"error_type": ["INVENTORY_SYNC_FAILED"]},
+            "name": "推送失败激增 Push failures surge",
+            "condition": {"kind": "count", "threshold": 20, "window_minutes": 60},
+            "filters": {"severity": ["error"]},
             "channels": [{"kind": "wecom", "url": f"{sandbox_url}/cgi-bin/webhook/send?key=demo-ops-room"}],
             "cooldown_minutes": 30,
         },

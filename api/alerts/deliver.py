@@ -28,6 +28,7 @@ from api.alerts.schemas import ChannelIn
 from api.alerts.service import board_url, stored_channels, target_hint
 from api.alerts.summary import message_summary, summary_message
 from api.config import Settings
+from api.shops.secrets import SecretBox
 
 MAX_ATTEMPTS = 5
 FIRST_RETRY_SECONDS = 30  # then 60, 120, 240
@@ -156,7 +157,7 @@ async def test_send(
     )  # fmt: skip
     results = []
     key = f"test:{uuid.uuid4()}"
-    for index, channel in enumerate(stored_channels(rule)):
+    for index, channel in enumerate(stored_channels(rule, SecretBox(settings.encryption_key))):
         result = await send_to(channel, message, client, settings)
         session.add(
             AlertDelivery(

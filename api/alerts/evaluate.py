@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -37,10 +38,10 @@ from api.alerts.schemas import ChannelIn
 from api.alerts.service import board_url, stored_channels, target_hint
 from api.alerts.summary import message_summary
 from api.config import get_settings
+from api.errors.actors import shop_names
 from api.errors.filters import ErrorFilter, event_facet_conditions, facet_conditions
 from api.errors.models import ErrorEvent, ErrorGroup
-from api.errors.taxonomy import TAXONOMY, ErrorType
-from api.shops.models import Shop
+from api.errors.taxonomy import ErrorType, title_of
 from api.tenants.models import TenantSettings
 
 MAX_REMINDED_GROUPS = 200  # per rule and run; the rest come in the next run
@@ -54,6 +55,8 @@ TEXTS = {
         "unassigned": "{count} 个错误组超过 {minutes} 分钟无人认领",
         "digest": "过去 24 小时共 {count} 个错误",
         "all_types": "全部类型",
+        "error": "错误",
+        "warning": "警告",
     },
     "en": {
         "any": "{count} new errors: {types}",
@@ -61,6 +64,8 @@ TEXTS = {
         "unassigned": "{count} error groups unassigned for over {minutes} min",
         "digest": "{count} errors in the last 24 hours",
         "all_types": "all types",
+        "error": "errors",
+        "warning": "warnings",
     },
 }
 
@@ -150,7 +155,7 @@ async def _condition(session: AsyncSession, context: Context, rule: AlertRule) -
         if counted.total == 0:
             return []
         rule.last_fired_at = now
-        shown = "、".join(_type_label(t, context.language) for t in condition["error_types"])
+        shown = "、".join(title_of(t, context.language) for t in condition["error_types"])
         reason = TEXTS[context.language]["any"].format(count=counted.total, types=shown)
         message = _message(context, rule, counted, since, reason=reason)
         return [Due(rule, "alert", f"any:{since.isoformat()}", message)]
@@ -196,33 +201,26 @@ async def _count_events(
         e.received_at <= until,
         *event_facet_conditions(narrowed),
     ]
-    return await _top(session, context, e.error_type, e.shop_id, e.severity, where)
+    rows = await session.execute(
+        select(e.error_type, e.shop_id, e.severity, func.count())
+        .where(*where)
+        .group_by(e.error_type, e.shop_id, e.severity)
+    )
+    return await _tally(session, context, [(t, s, v, n) for t, s, v, n in rows])
 
 
-async def _top(
-    session: AsyncSession,
-    context: Context,
-    type_column: Any,
-    shop_column: Any,
-    severity_column: Any,
-    where: list[ColumnElement[bool]],
-) -> Tally:
-    rows = (
-        await session.execute(
-            select(type_column, shop_column, severity_column, func.count())
-            .where(*where)
-            .group_by(type_column, shop_column, severity_column)
-        )
-    ).all()
+async def _tally(session: AsyncSession, context: Context, rows: Sequence[tuple[str, uuid.UUID, str, int]]) -> Tally:
+    """(error type, shop, severity, count) rows as a message's numbers: the total, top types and shops, severity."""
     by_type: dict[str, int] = defaultdict(int)
     by_shop: dict[uuid.UUID, int] = defaultdict(int)
     for error_type, shop_id, _severity, n in rows:
         by_type[error_type] += n
         by_shop[shop_id] += n
-    await _load_shop_names(session, context, by_shop)
+    missing = [s for s in by_shop if s not in context.shop_names]
+    context.shop_names.update(await shop_names(session, context.tenant_id, missing))
     return Tally(
         total=sum(by_type.values()),
-        types=tuple(Counted(k, n, _type_label(k, context.language)) for k, n in _ranked(by_type)),
+        types=tuple(Counted(k, n, title_of(k, context.language)) for k, n in _ranked(by_type)),
         shops=tuple(Counted(str(k), n, context.shop_names.get(k, str(k))) for k, n in _ranked(by_shop)),
         has_errors=any(severity == "error" for _t, _s, severity, _n in rows),
     )
@@ -230,21 +228,6 @@ async def _top(
 
 def _ranked(counts: dict[Any, int]) -> list[tuple[Any, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:5]
-
-
-def _type_label(error_type: str, language: str) -> str:
-    try:
-        return TAXONOMY[ErrorType(error_type)].title(language)
-    except (ValueError, KeyError):
-        return error_type
-
-
-async def _load_shop_names(session: AsyncSession, context: Context, shop_ids: Any) -> None:
-    missing = [s for s in shop_ids if s not in context.shop_names]
-    if missing:
-        rows = await session.execute(select(Shop.id, Shop.name).where(Shop.tenant_id == context.tenant_id,
-                                                                      Shop.id.in_(missing)))  # fmt: skip
-        context.shop_names.update({shop_id: name for shop_id, name in rows.all()})
 
 
 async def _overdue(session: AsyncSession, context: Context, rule: AlertRule) -> list[Due]:
@@ -284,18 +267,7 @@ async def _overdue(session: AsyncSession, context: Context, rule: AlertRule) -> 
         .on_conflict_do_nothing()
     )
     rule.last_fired_at = context.now
-    by_type: dict[str, int] = defaultdict(int)
-    by_shop: dict[uuid.UUID, int] = defaultdict(int)
-    for row in overdue:
-        by_type[row.error_type] += 1
-        by_shop[row.shop_id] += 1
-    await _load_shop_names(session, context, by_shop)
-    counted = Tally(
-        total=len(overdue),
-        types=tuple(Counted(k, n, _type_label(k, context.language)) for k, n in _ranked(by_type)),
-        shops=tuple(Counted(str(k), n, context.shop_names.get(k, str(k))) for k, n in _ranked(by_shop)),
-        has_errors=any(r.severity == "error" for r in overdue),
-    )
+    counted = await _tally(session, context, [(r.error_type, r.shop_id, r.severity, 1) for r in overdue])
     text = "unassigned" if condition.get("unassigned") else "unhandled"
     reason = TEXTS[context.language][text].format(count=len(overdue), minutes=condition["minutes"])
     message = _message(context, rule, counted, None, reason=reason, severity=AlertSeverity.warning)
@@ -348,7 +320,9 @@ def scope_words(rule: AlertRule, context: Context) -> str:
     """The rule's filter as people read it: "Shopee · 店铺 A · 价格未生效"."""
     words: list[str] = [p.capitalize() if p != "tiktok" else "TikTok Shop" for p in rule.filters.get("platform") or []]
     words += [context.shop_names.get(uuid.UUID(s), s) for s in rule.filters.get("shop_id") or []]
-    words += [_type_label(t, context.language) for t in rule.filters.get("error_type") or []]
+    words += [TEXTS[context.language][s] for s in rule.filters.get("severity") or []]
+    types = rule.filters.get("error_type") or (rule.condition["error_types"] if rule.condition["kind"] == "any" else [])
+    words += [title_of(t, context.language) for t in types]
     if not words:
         words.append(TEXTS[context.language]["all_types"])
     return " · ".join(words)

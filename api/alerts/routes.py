@@ -57,9 +57,7 @@ async def create_rule(
 ) -> AlertRuleOut:
     """A channel whose target is refused (a robot URL off its official host, a private, loopback or cloud metadata
     address after DNS) is a 422 naming `channels[i].url`. The rule is evaluated every minute from now on."""
-    return await service.create_rule(
-        session, principal, body, english=wants_english(request), allow_private=settings.allow_private_webhooks
-    )
+    return await service.create_rule(session, principal, body, english=wants_english(request), settings=settings)
 
 
 @router.get("/alert-rules/{rule_id}", response_model=AlertRuleOut, operation_id="alert-rules-get")
@@ -81,7 +79,7 @@ async def update_rule(
     """Change the given fields; `channels` replaces the whole list (send URLs and secrets again). Audited without
     URLs or secrets."""
     return await service.update_rule(
-        session, principal, rule_id, body, english=wants_english(request), allow_private=settings.allow_private_webhooks
+        session, principal, rule_id, body, english=wants_english(request), settings=settings
     )
 
 

@@ -29,7 +29,7 @@ from api.alerts.schemas import (
     QuietHours,
 )
 from api.audit import service as audit
-from api.config import get_settings
+from api.config import Settings, get_settings
 from api.principal import Principal
 from api.shops.models import Shop
 from api.shops.secrets import SecretBox
@@ -103,8 +103,8 @@ def _snapshot(rule: AlertRule) -> dict[str, Any]:
     return to_out(rule).model_dump(mode="json", exclude={"last_fired_at", "created_at", "updated_at"})
 
 
-def _set_channels(rule: AlertRule, channels: Sequence[ChannelIn]) -> None:
-    rule.channels_encrypted = secret_box().encrypt_json(
+def _set_channels(rule: AlertRule, channels: Sequence[ChannelIn], box: SecretBox) -> None:
+    rule.channels_encrypted = box.encrypt_json(
         {"channels": [c.model_dump(mode="json", exclude_none=True) for c in channels]}
     )
     rule.channels_public = public_channels(channels)
@@ -139,9 +139,10 @@ async def get_rule(session: AsyncSession, principal: Principal, rule_id: uuid.UU
 
 
 async def create_rule(
-    session: AsyncSession, principal: Principal, body: AlertRuleIn, *, english: bool, allow_private: bool
+    session: AsyncSession, principal: Principal, body: AlertRuleIn, *, english: bool, settings: Settings
 ) -> AlertRuleOut:
-    await check_channels(body.channels, english=english, allow_private=allow_private)
+    """The API's settings say whether private targets are allowed and hold the key the channels are sealed with."""
+    await check_channels(body.channels, english=english, allow_private=settings.allow_private_webhooks)
     await _check_shops(session, principal, body.filters)
     now = datetime.now(UTC)
     rule = AlertRule(
@@ -155,7 +156,7 @@ async def create_rule(
         is_active=body.is_active,
         checked_until=now,  # an "any" rule looks at events from its creation on, not at the whole history
     )
-    _set_channels(rule, body.channels)
+    _set_channels(rule, body.channels, SecretBox(settings.encryption_key))
     _set_quiet(rule, body.quiet_hours)
     await _store(session, rule)
     await audit.record(session, principal, "alert_rule.create", "alert_rule", rule.id, after=_snapshot(rule))
@@ -169,14 +170,14 @@ async def update_rule(
     body: AlertRulePatch,
     *,
     english: bool,
-    allow_private: bool,
+    settings: Settings,
 ) -> AlertRuleOut:
     rule = await get_rule(session, principal, rule_id)
     before = _snapshot(rule)
     given = body.model_fields_set
     if body.channels is not None:
-        await check_channels(body.channels, english=english, allow_private=allow_private)
-        _set_channels(rule, body.channels)
+        await check_channels(body.channels, english=english, allow_private=settings.allow_private_webhooks)
+        _set_channels(rule, body.channels, SecretBox(settings.encryption_key))
     if body.filters is not None:
         await _check_shops(session, principal, body.filters)
         rule.filters = body.filters.model_dump(mode="json")

@@ -13,8 +13,8 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from api import problems
 from api.audit.models import AuditEntry
-from api.auth.models import User
 from api.errors import taxonomy
+from api.errors.actors import actor_id, shop_names, user_names
 from api.errors.filters import (
     FACET_COLUMNS,
     ErrorFilter,
@@ -105,31 +105,11 @@ async def list_groups(
     return items, next_cursor
 
 
-async def _user_names(session: AsyncSession, principal: Principal, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(User.id, User.display_name, User.email).where(User.tenant_id == principal.tenant_id, User.id.in_(ids))
-    )
-    return {user_id: name or email for user_id, name, email in rows}
-
-
-def _actor_user_id(actor: str | None) -> uuid.UUID | None:
-    if actor and actor.startswith("user:"):
-        try:
-            return uuid.UUID(actor.removeprefix("user:"))
-        except ValueError:
-            return None
-    return None
-
-
 async def _to_out(
     session: AsyncSession, principal: Principal, rows: Sequence[Row[Any]], language: str
 ) -> list[ErrorGroupOut]:
-    user_ids = {r.assignee_id for r in rows if r.assignee_id} | {
-        uid for r in rows if (uid := _actor_user_id(r.handled_by))
-    }
-    names = await _user_names(session, principal, user_ids)
+    user_ids = {r.assignee_id for r in rows if r.assignee_id} | {uid for r in rows if (uid := actor_id(r.handled_by))}
+    names = await user_names(session, principal.tenant_id, user_ids)
     return [_group_out(row, names, language) for row in rows]
 
 
@@ -143,7 +123,7 @@ def _group_out(
     g = row  # the group's columns, by name
     info = taxonomy.info(g.error_type)
     now = datetime.now(g.last_seen.tzinfo)
-    handled_by_user = _actor_user_id(g.handled_by)
+    handled_by_user = actor_id(g.handled_by)
     extra: dict[str, Any] = {}
     if model is ErrorGroupDetail:
         extra = {
@@ -259,8 +239,8 @@ async def _labels(session: AsyncSession, principal: Principal, language: str) ->
     }
     for code, info in taxonomy.TAXONOMY.items():
         labels[("error_type", code.value)] = info.title(language)
-    shops = await session.execute(select(Shop.id, Shop.name).where(Shop.tenant_id == principal.tenant_id))
-    labels.update({("shop_id", str(i)): name for i, name in shops})
+    shops = await shop_names(session, principal.tenant_id)
+    labels.update({("shop_id", str(i)): name for i, name in shops.items()})
     strategies = await session.execute(
         select(Strategy.id, Strategy.name).where(Strategy.tenant_id == principal.tenant_id)
     )
@@ -323,10 +303,8 @@ async def group_detail(
         for at, trace_id, event_id, message in events
     ]
     activity.sort(key=lambda a: a.at, reverse=True)
-    names = await _user_names(
-        session,
-        principal,
-        {i for i in (row.assignee_id, _actor_user_id(row.handled_by)) if i},
+    names = await user_names(
+        session, principal.tenant_id, (i for i in (row.assignee_id, actor_id(row.handled_by)) if i)
     )
     detail: ErrorGroupDetail = _group_out(row, names, language, ErrorGroupDetail, activity)
     return detail

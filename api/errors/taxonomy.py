@@ -216,6 +216,14 @@ def info(error_type: ErrorType | str) -> ErrorTypeInfo:
     return TAXONOMY[ErrorType(error_type)]
 
 
+def title_of(code: str, language: str) -> str:
+    """The type's title in the language; a code the taxonomy does not know (an old row) as it is."""
+    try:
+        return TAXONOMY[ErrorType(code)].title(language)
+    except ValueError:
+        return code
+
+
 def doc_url(error_type: ErrorType | str, platform: str, category_id: str = "") -> str:
     return info(error_type).doc_url_template.format(code=str(error_type), platform=platform, category_id=category_id)
 

@@ -26,7 +26,6 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     select,
     text,
 )
@@ -37,6 +36,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from api import problems
 from api.auth.models import ApiKey, User
+from api.errors.actors import is_actor
 from api.errors.filters import ErrorFilter, group_conditions
 from api.errors.models import ErrorEvent, ErrorGroup
 from api.errors.taxonomy import TAXONOMY
@@ -165,12 +165,12 @@ def _shared_joins(
     # only when needed, where a join would visit every exported row.
     user_email = (
         select(User.email)
-        .where(User.tenant_id == g.tenant_id, literal("user:") + cast(User.id, String) == g.handled_by)
+        .where(User.tenant_id == g.tenant_id, is_actor(g.handled_by, "user", User.id))
         .scalar_subquery()
     )
     key_name = (
         select(ApiKey.name)
-        .where(ApiKey.tenant_id == g.tenant_id, literal("api_key:") + cast(ApiKey.id, String) == g.handled_by)
+        .where(ApiKey.tenant_id == g.tenant_id, is_actor(g.handled_by, "api_key", ApiKey.id))
         .scalar_subquery()
     )
     assignee_email = select(User.email).where(User.tenant_id == g.tenant_id, User.id == g.assignee_id).scalar_subquery()

@@ -18,9 +18,10 @@ from sqlalchemy.orm import aliased
 
 from api import problems
 from api.auth.models import ApiKey, User
+from api.errors.actors import actor_id, is_actor
 from api.errors.filters import ErrorFilter, group_conditions
 from api.errors.models import ErrorEvent, ErrorGroup
-from api.errors.taxonomy import SLA_PAUSED, TAXONOMY, ErrorType
+from api.errors.taxonomy import SLA_PAUSED, title_of
 from api.principal import Principal
 from api.stats.schemas import (
     Durations,
@@ -112,8 +113,8 @@ async def sla(
             func.percentile_cont(0.5).within_group(seconds),
             func.percentile_cont(0.9).within_group(seconds),
         )
-        .outerjoin(user, and_(user.tenant_id == g.tenant_id, g.handled_by == literal("user:") + cast(user.id, String)))
-        .outerjoin(key, and_(key.tenant_id == g.tenant_id, g.handled_by == literal("api_key:") + cast(key.id, String)))
+        .outerjoin(user, and_(user.tenant_id == g.tenant_id, is_actor(g.handled_by, "user", user.id)))
+        .outerjoin(key, and_(key.tenant_id == g.tenant_id, is_actor(g.handled_by, "api_key", key.id)))
         .where(
             *_conditions(principal, f),
             g.status.in_(["handled", "archived"]),
@@ -149,7 +150,7 @@ def _by_user(
     key_name: str | None,
     durations: dict[str, Any],
 ) -> SlaByUser:
-    kind, _, raw_id = handled_by.partition(":")
+    kind = handled_by.partition(":")[0]
     if user_id is not None:
         return SlaByUser(
             handled_by=handled_by,
@@ -164,20 +165,13 @@ def _by_user(
         return SlaByUser(
             handled_by=handled_by,
             kind="api_key",
-            id=_uuid_or_none(raw_id),
+            id=actor_id(handled_by, "api_key"),
             label=key_name or handled_by,
             **durations,
         )
     if kind == "user":  # the user was deleted since
-        return SlaByUser(handled_by=handled_by, kind="user", id=_uuid_or_none(raw_id), label=handled_by, **durations)
+        return SlaByUser(handled_by=handled_by, kind="user", id=actor_id(handled_by), label=handled_by, **durations)
     return SlaByUser(handled_by=handled_by, kind="system", id=None, label="system", **durations)
-
-
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 async def root_causes(
@@ -202,17 +196,10 @@ async def root_causes(
     counted = [(code, n) for code, n in result]
     total = sum(n for _, n in counted)
     items = [
-        RootCause(error_type=code, title=_title(code, language), count=n, share=round(n / total, 4))
+        RootCause(error_type=code, title=title_of(code, language), count=n, share=round(n / total, 4))
         for code, n in counted
     ]
     return RootCausesOut(days=days, timezone=timezone, since=start, total=total, items=items)
-
-
-def _title(code: str, language: str) -> str:
-    try:
-        return TAXONOMY[ErrorType(code)].title(language)
-    except ValueError:
-        return code
 
 
 def _conditions(principal: Principal, f: ErrorFilter) -> list[ColumnElement[bool]]:

@@ -17,7 +17,7 @@ const SCREENS = [
 ];
 
 // Screens with their own stories (and data) in other spec files; the rest still show the honest placeholder.
-const LIVE_SCREENS = new Set(["board", "traces", "tasks", "strategies", "approvals", "connections", "catalog", "sla", "audit", "api-keys", "settings"]);
+const LIVE_SCREENS = new Set(["board", "traces", "tasks", "strategies", "approvals", "connections", "catalog", "alerts", "sla", "audit", "api-keys", "settings"]);
 
 test("a visitor is sent to the login page, signs in, and lands on the error board", async ({ page }) => {
   await page.goto("/api-keys");
@@ -143,9 +143,10 @@ test("a viewer sees no action buttons and no admin screens", async ({ page }) =>
   const nav = page.getByRole("navigation", { name: "主导航" });
   await expect(nav.getByRole("menuitem", { name: "API 密钥" })).toHaveCount(0);
   await expect(nav.getByRole("menuitem", { name: "审计日志" })).toHaveCount(0);
+  await expect(nav.getByRole("menuitem", { name: "告警" })).toHaveCount(0);
 
   // The board's own viewer story (board.spec.ts) checks it: its search, pager and views menu are buttons too.
-  const adminScreens = new Set(["api-keys", "audit"]);
+  const adminScreens = new Set(["api-keys", "audit", "alerts"]);
   for (const screen of SCREENS.filter((s) => !adminScreens.has(s.name) && s.name !== "board")) {
     await nav.getByRole("menuitem", { name: screen.zh }).click();
     await expect(page.getByRole("heading", { level: 4, name: screen.zh })).toBeVisible();

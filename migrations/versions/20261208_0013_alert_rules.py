@@ -39,6 +39,13 @@ def _tenant_fk(table: str) -> sa.ForeignKeyConstraint:
     )
 
 
+def _rule_fk(table: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", "rule_id"], ["alert_rules.tenant_id", "alert_rules.id"],
+        name=op.f(f"fk_{table}_tenant_id_rule_id_alert_rules"), ondelete="CASCADE",
+    )  # fmt: skip
+
+
 def upgrade() -> None:
     op.drop_table("alert_deliveries")
     op.drop_table("alert_rules")
@@ -89,12 +96,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('pending', 'sending', 'retrying', 'sent', 'failed')", name=op.f("ck_alert_deliveries_status")
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "rule_id"],
-            ["alert_rules.tenant_id", "alert_rules.id"],
-            name=op.f("fk_alert_deliveries_tenant_id_rule_id_alert_rules"),
-            ondelete="CASCADE",
-        ),  # fmt: skip
+        _rule_fk("alert_deliveries"),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_alert_deliveries")),
         sa.UniqueConstraint(
             "tenant_id",
@@ -114,12 +116,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Uuid(), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "rule_id"],
-            ["alert_rules.tenant_id", "alert_rules.id"],
-            name=op.f("fk_alert_reminders_tenant_id_rule_id_alert_rules"),
-            ondelete="CASCADE",
-        ),  # fmt: skip
+        _rule_fk("alert_reminders"),
         sa.PrimaryKeyConstraint("tenant_id", "rule_id", "group_id", "opened_at", name=op.f("pk_alert_reminders")),
     )
     for table in ("alert_rules", "alert_deliveries", "alert_reminders"):
@@ -161,12 +158,7 @@ def downgrade() -> None:
         sa.Column("response_body", sa.Text()),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True)),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "rule_id"],
-            ["alert_rules.tenant_id", "alert_rules.id"],
-            name=op.f("fk_alert_deliveries_tenant_id_rule_id_alert_rules"),
-            ondelete="CASCADE",
-        ),  # fmt: skip
+        _rule_fk("alert_deliveries"),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_alert_deliveries")),
         sa.UniqueConstraint(
             "tenant_id", "rule_id", "window_key", name=op.f("uq_alert_deliveries_tenant_id_rule_id_window_key")

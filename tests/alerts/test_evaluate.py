@@ -27,7 +27,7 @@ from api.config import Settings, get_settings
 from api.db import create_app_engine, sessionmaker, tenant_session
 from api.main import create_app
 from api.queue import OutboxJob
-from tests.alerts.conftest import Receiver
+from tests.alerts.conftest import Mailbox, Receiver
 from tests.conftest import Seeder
 from workers.jobs.alerts import send_alert_batch
 
@@ -94,6 +94,7 @@ async def world(settings: Settings, redis: ArqRedis, monkeypatch: pytest.MonkeyP
     # The worker's code reads the process settings: let it send to the loopback receivers, link to a known board.
     monkeypatch.setenv("OPENCLAW_ALLOW_PRIVATE_WEBHOOKS", "true")
     monkeypatch.setenv("OPENCLAW_PUBLIC_URL", "https://board.example.com")
+    monkeypatch.setenv("OPENCLAW_ENCRYPTION_KEY", settings.encryption_key)  # the API sealed the channels with it
     get_settings.cache_clear()
     settings = settings.model_copy(update={"allow_private_webhooks": True})
     engine = create_app_engine(settings, pool_size=4)
@@ -257,3 +258,26 @@ async def test_two_evaluators_at_once_send_once(world: World, receiver: Receiver
     written = await asyncio.gather(*(world.evaluate(now) for _ in range(4)))
     assert sum(written) == 2
     assert len(await world.deliveries()) == 2
+
+
+async def test_an_email_channel_gets_a_text_and_an_html_part_through_smtp(
+    world: World, smtp_server: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mailbox, port = smtp_server
+    for name, value in (("HOST", "127.0.0.1"), ("PORT", str(port)), ("SECURITY", "none"),
+                        ("FROM", "alerts@openclaw.example.com")):  # fmt: skip
+        monkeypatch.setenv(f"OPENCLAW_SMTP_{name}", value)
+    get_settings.cache_clear()
+    email = {"kind": "email", "to": ["ops@example.com", "lead@example.com"]}
+    rule = await world.rule(**count_rule(Receiver(), channels=[email]))
+    await world.ingest(3)
+    assert await world.evaluate() == 1
+    assert await world.send_all() == ["sent"]
+    ((envelope, message),) = mailbox.messages
+    assert sorted(envelope.rcpt_tos) == ["lead@example.com", "ops@example.com"]
+    assert rule["name"] in str(message["Subject"])
+    text, html = (message.get_body(preferencelist=(kind,)) for kind in ("plain", "html"))
+    assert text is not None and html is not None
+    assert "Shopee MY 旗舰店" in text.get_content() and "https://board.example.com/?" in html.get_content()
+    (delivery,) = await world.deliveries()
+    assert (delivery.status, delivery.response_status) == ("sent", 250)

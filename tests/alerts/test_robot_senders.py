@@ -159,7 +159,7 @@ async def test_webhook_is_signed_over_timestamp_and_body(receiver: Receiver, cli
     expected = hmac.new(b"whsec_demo", timestamp.encode() + b"." + request.body, hashlib.sha256).hexdigest()
     assert request.headers["x-openclaw-signature"] == f"sha256={expected}"
     body = orjson.loads(request.body)
-    assert body["type"] == "openclaw.alert"
+    assert body["type"] == "openclaw.alert" and body["reason"] == alert().reason
     assert body["top_shops"][0] == {"key": "shop-1", "label": "Shopee MY 旗舰店", "count": 70}
     receiver.default = (404, b"not here")
     result = await send_alert("webhook", receiver.url("/gone"), alert(), client=client, allow_private=True)

@@ -136,7 +136,11 @@ def processes(
     finally:
         running.stop_workers()
         sandbox.terminate()
-        sandbox.wait(10)
+        try:
+            sandbox.wait(10)
+        except subprocess.TimeoutExpired:  # it waits for the scenario's long-held requests: do not wait for them
+            sandbox.kill()
+            sandbox.wait(10)
 
 
 @dataclass

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from arq.connections import ArqRedis
 
+from api.db import tenant_session
+from api.shops import health_sync
 from tests.pushes.conftest import QUEUE_NAME, REDIS_URL, Processes, PushWorld, Tenant
 
 DEADLINE_SECONDS = 6
@@ -171,3 +173,38 @@ async def test_a_read_back_the_platform_garbles_is_read_again_not_taken_as_the_p
     task = await world.wait_task(tenant, task_id, until={"failed", "succeeded"}, seconds=DEADLINE_SECONDS + 30)
     assert task["status"] == "succeeded", task
     assert await _groups_by_type(world, tenant, severity="error") == {}
+
+
+def _health_cron_ran(processes: Processes, worker: int) -> Any:
+    async def ran() -> bool:
+        log = (processes.log_dir / f"worker-{worker}.log").read_text(errors="replace")
+        return "← cron:check_connection_health" in log
+
+    return ran
+
+
+async def test_a_seller_authorisation_near_its_end_is_expiring_with_one_event(
+    processes: Processes, world: PushWorld
+) -> None:
+    # Lazada TH's refresh token (the seller's authorisation) ends two days after the sandbox started.
+    tenant = await world.tenant(["lazada-th"])
+    shop_id = tenant.shops["lazada-th"]
+
+    async def expiring_groups() -> list[dict[str, Any]] | None:
+        groups = await world.groups(tenant, error_type="AUTH_EXPIRED", shop_id=str(shop_id))
+        return groups or None
+
+    processes.start_worker()  # the health cron runs when a worker starts
+    await _until(_health_cron_ran(processes, len(processes.workers) - 1), 60)
+    (group,) = await _until(expiring_groups, 10)
+    # The cron's next run finds the state unchanged: nothing changes, no second event.
+    async with tenant_session(world.app.state.sessionmaker, tenant.id) as session:
+        assert await health_sync.check_connections(session, tenant.id) == 0
+    (group,) = await _until(expiring_groups, 10)
+    assert group["platform_error_code"] == "AUTHORIZATION_EXPIRING" and group["count"] == 1
+    assert "店铺授权将于" in group["latest_event"]["platform_error_message"]
+    admin = await world.admin_headers(tenant.id)
+    (shop,) = (await world.client.get("/v1/shops", headers=admin)).json()["items"]
+    assert shop["connection"]["health"] == "expiring"
+    ends = datetime.fromisoformat(shop["connection"]["authorization_expires_at"])
+    assert timedelta(days=1) < ends - datetime.now(UTC) < timedelta(days=2)

@@ -118,6 +118,9 @@ async def test_the_demo_fills_the_board_through_the_workers_and_seeding_twice_ch
     seeded = time.monotonic() - started
     assert result.shops == 12 and result.strategies == 6 and result.alert_rules == 4
     assert result.flash_sale == "started", result.flash_sale
+    # The sandbox notifies each demo shop's receiver of what it changes (tests/hooks follow one through).
+    hooks = (await world.sandbox.get("/_sandbox/hooks")).json()["urls"]
+    assert len(hooks) == 12 and all("/v1/hooks/" in url for url in hooks.values())
 
     login = await world.client.post("/v1/auth/login", json={"email": DEMO_ADMIN, "password": PASSWORD})
     assert login.status_code == 200, login.text
@@ -167,12 +170,12 @@ async def test_the_demo_fills_the_board_through_the_workers_and_seeding_twice_ch
     assert trace["reporting_currency"] == "CNY" and trace["missing_rates"] == [], trace
     assert all(s["price_in_reporting"] for s in trace["shops"] if s["current_price"]), trace["shops"]
 
-    # The demo's alert rules post to the sandbox's robots once the errors cross them: the stock failures surge to
+    # The demo's alert rules post to the sandbox's robots once the errors cross them: the push failures surge to
     # WeCom, TikTok UK's lost authorisation to DingTalk (signed), each delivery recorded with the robot's answer.
     messages = await _robot_messages(world, headers, started + FILL_SECONDS + 120)
     wecom = next(m for m in messages if m["robot"] == "wecom" and m["target"] == "demo-ops-room")
-    assert "库存同步失败激增" in wecom["body"]["markdown"]["content"]
-    assert "http://board.demo.test/?error_type=INVENTORY_SYNC_FAILED" in wecom["body"]["markdown"]["content"]
+    assert "推送失败激增" in wecom["body"]["markdown"]["content"]
+    assert "http://board.demo.test/?severity=error&since=" in wecom["body"]["markdown"]["content"]
     dingtalk = next(m for m in messages if m["robot"] == "dingtalk")
     assert "店铺授权失效" in dingtalk["body"]["markdown"]["text"]
     assert dingtalk["query"]["sign"] and dingtalk["query"]["timestamp"]

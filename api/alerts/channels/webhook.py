@@ -48,6 +48,7 @@ def _fields(message: AlertMessage) -> dict[str, Any]:
         "threshold": message.threshold,
         "window_minutes": message.window_minutes,
         "scope": message.scope,
+        "reason": message.reason,  # what happened in words when it is not a count over a threshold
         "occurred_at": message.occurred_at.isoformat(),
         "board_url": message.board_url,
         "top_error_types": _rows(message.top_error_types),

@@ -1221,6 +1221,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/hooks/{platform}/{shop_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive
+         * @description Receive one notification from the shop's platform (docs/platform-notifications.md).
+         *
+         *     Signatures: TikTok Shop and Lazada `Authorization` = hex HMAC-SHA256(app_secret, app_key + body); Shopee
+         *     `Authorization` = hex HMAC-SHA256(partner_key, callback URL + "|" + body); Amazon (forwarded from SQS /
+         *     EventBridge) `X-OpenClaw-Signature: t=<unix>,v1=<hex HMAC-SHA256(notification_secret, "<t>." + body)>`.
+         *     A repeat (same notification id, or same body) answers 200 with `duplicate: true` and changes nothing.
+         */
+        post: operations["hooks-receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2498,6 +2523,60 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+        };
+        /**
+         * HookReceipt
+         * @description What the receiver did with one notification (platforms look only at the 2xx status).
+         */
+        HookReceipt: {
+            /**
+             * Id
+             * Format: uuid
+             * @description the stored notification (the first one, for a duplicate)
+             */
+            id: string;
+            /**
+             * Duplicate
+             * @description seen before (same platform notification id, or same body): nothing changed
+             */
+            duplicate: boolean;
+            /**
+             * Kind
+             * @description the platform's notification type, e.g. 6, LISTINGS_ITEM_ISSUES_CHANGE
+             */
+            kind: string;
+            /**
+             * Effect
+             * @description auth_expired, auth_expiring, listing_rejected, listing_cleared or ignored
+             */
+            effect: string;
+            /**
+             * Outcome
+             * @description applied, unbound (no SKU is bound to the listing) or ignored
+             */
+            outcome: string;
+            /**
+             * Health
+             * @description the connection's health after an authorisation notice
+             */
+            health?: string | null;
+            /**
+             * Skus
+             * @description the bound SKUs a listing notice was about
+             */
+            skus?: string[];
+            /**
+             * Events
+             * @description LISTING_REJECTED events recorded
+             * @default 0
+             */
+            events: number;
+            /**
+             * Resolved
+             * @description open LISTING_REJECTED groups resolved
+             * @default 0
+             */
+            resolved: number;
         };
         /** IngestResult */
         IngestResult: {
@@ -10893,6 +10972,115 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is malformed or breaks a rule; invalid_params lists the bad fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Redis is unavailable or too slow; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "hooks-receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platform: "amazon" | "tiktok" | "shopee" | "lazada";
+                shop_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The platform's notification, exactly as it sent it (the signature covers these bytes) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookReceipt"];
+                };
+            };
+            /** @description The body is not JSON, or its time is in the future */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The signature does not match, or the notification is older than 24 hours (a replay) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop on this platform, or it has no connection to check the signature with */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive within the body-read timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The request body is larger than the API accepts */

@@ -92,6 +92,7 @@ export const SCREENS: Screen[] = [
     group: "config",
     icon: createElement(AlertOutlined),
     page: lazy(() => import("../features/alerts/AlertsPage")),
+    adminOnly: true,
   },
   {
     path: "sla",
