@@ -4,7 +4,7 @@ import { Button, Space, Table, type TableColumnsType, Tag, Typography } from "an
 import { useI18n } from "../../app/useI18n";
 import { TagList } from "../../app/TagList";
 import { PLATFORM_COLOR, PLATFORM_LABEL } from "../board/format";
-import { authorizeAction, healthOf, type Shop } from "./health";
+import { authorizeAction, healthOf, isBroken, type Shop } from "./health";
 import { HealthDot } from "./HealthDot";
 import { TimeCell } from "./TimeCell";
 import { useNow } from "./useNow";
@@ -122,8 +122,9 @@ export function ConnectionsTable({
             {action && (
               <Button
                 size="small"
-                type={action === "reauthorize" ? "primary" : "default"}
-                danger={action === "reauthorize" && healthOf(shop) !== "expiring"}
+                // Solid red where syncs fail now; outlined where the grant only ends soon or never started.
+                type={action === "reauthorize" && isBroken(healthOf(shop)) ? "primary" : "default"}
+                danger={action === "reauthorize" && isBroken(healthOf(shop))}
                 icon={<LinkOutlined />}
                 loading={authorizing === shop.id}
                 disabled={authorizing !== null && authorizing !== shop.id}
