@@ -145,6 +145,21 @@ async def _tenant_and_users(session: AsyncSession, password: str) -> tuple[uuid.
     return tenant_id, principal
 
 
+# The ids an authorisation link names the app by (api/shops/oauth/flows.py), which the sandbox's listing leaves out:
+# it takes them to be the app key and client id (a real app registration has ids of its own). With them, the
+# demo's shops can be re-authorised from the Connections screen.
+AUTHORISE_IDS = {"tiktok": ("service_id", "app_key"), "amazon": ("application_id", "client_id")}
+
+
+def _authorisable(entry: dict[str, Any]) -> dict[str, Any]:
+    credentials = dict(entry.get("credentials") or {})
+    if entry.get("platform") in AUTHORISE_IDS:
+        name, source = AUTHORISE_IDS[entry["platform"]]
+        if source in credentials:
+            credentials.setdefault(name, credentials[source])
+    return entry | {"credentials": credentials}
+
+
 async def _shops(
     session: AsyncSession, principal: Principal, settings: Settings, entries: list[dict[str, Any]]
 ) -> dict[str, Shop]:
@@ -157,7 +172,9 @@ async def _shops(
         if shop is None:
             body = ShopCreate(name=entry["name"], platform=entry["platform"], market=entry["market"])
             shop = await shops_service.create_shop(session, principal, body)
-            await connections.put_connection(session, principal, box, shop.id, ConnectionPut.model_validate(entry))
+            await connections.put_connection(
+                session, principal, box, shop.id, ConnectionPut.model_validate(_authorisable(entry))
+            )
         by_name[shop.name] = shop
     return by_name
 

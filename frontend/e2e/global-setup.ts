@@ -185,6 +185,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  // The OAuth callback (and the links in alert messages) point at the API the browser uses.
+  (env as NodeJS.ProcessEnv).OPENCLAW_PUBLIC_URL = baseUrl;
   const processes: ChildProcess[] = [];
   const stopAll = async () => {
     for (const child of processes.reverse()) await stop(child);

@@ -17,7 +17,7 @@ const SCREENS = [
 ];
 
 // Screens with their own stories (and data) in other spec files; the rest still show the honest placeholder.
-const LIVE_SCREENS = new Set(["board", "traces", "tasks", "strategies", "approvals", "catalog", "alerts", "sla", "audit", "api-keys", "settings"]);
+const LIVE_SCREENS = new Set(["board", "traces", "tasks", "strategies", "approvals", "connections", "catalog", "alerts", "sla", "audit", "api-keys", "settings"]);
 
 test("a visitor is sent to the login page, signs in, and lands on the error board", async ({ page }) => {
   await page.goto("/api-keys");

@@ -1,8 +1,9 @@
-import { Layout, Menu, type MenuProps, Spin, Typography } from "antd";
+import { Badge, Layout, Menu, type MenuProps, Spin, Typography } from "antd";
 import { Suspense, useState } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router-dom";
 
 import { usePermissions } from "../features/auth/hooks";
+import { useBrokenConnections } from "../features/connections/queries";
 import { LanguageToggle } from "./LanguageToggle";
 import { NAV_GROUPS, SCREENS } from "./screens";
 import { useI18n } from "./useI18n";
@@ -17,6 +18,8 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
+  // A red dot on Connections while some shop's syncs fail (expired, permissions missing, calls failing).
+  const brokenConnections = useBrokenConnections();
 
   const visible = SCREENS.filter((screen) => isAdmin || !screen.adminOnly);
   const current = SCREENS.find((screen) => screen.path && location.pathname.startsWith(`/${screen.path}`));
@@ -28,7 +31,18 @@ export function AppLayout() {
     label: collapsed ? null : t(`nav.group.${group}`),
     children: visible
       .filter((screen) => screen.group === group)
-      .map((screen) => ({ key: `/${screen.path}`, icon: screen.icon, label: t(screen.label) })),
+      .map((screen) => ({
+        key: `/${screen.path}`,
+        icon: screen.icon,
+        label:
+          screen.path === "connections" && brokenConnections ? (
+            <Badge dot offset={[6, 0]} title={t("connections.navAlert")} data-testid="nav-connections-alert">
+              {t(screen.label)}
+            </Badge>
+          ) : (
+            t(screen.label)
+          ),
+      })),
   })).filter((group) => group.children.length > 0);
 
   return (
