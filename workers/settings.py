@@ -102,6 +102,7 @@ class WorkerSettings:
         tokens.refresh_token,
         catalog.sync_catalog,
         alerts.send_alert_batch,
+        health.check_connection_health,  # also a job: an operator (or a test) can run it now
     ]
     cron_jobs: ClassVar[list[Any]] = [
         cron(outbox.resend_outbox, second={0}, run_at_startup=True),
