@@ -48,10 +48,13 @@ async function startReceiver(): Promise<Receiver> {
 
 /** Types a time into an antd TimePicker and confirms it with the picker's OK button (Enter would submit the form). */
 async function pickTime(page: Page, input: Locator, value: string): Promise<void> {
+  const open = page.locator(".ant-picker-dropdown:visible");
+  await expect(open).toHaveCount(0); // the previous picker's dropdown has gone (its closing animation is slow under load)
   await input.click();
   await input.fill(value);
-  await page.locator(".ant-picker-dropdown:visible .ant-picker-ok button").click();
+  await open.locator(".ant-picker-ok button").click();
   await expect(input).toHaveValue(value);
+  await expect(open).toHaveCount(0);
 }
 
 const ruleRow = (page: Page, name: string): Locator => page.getByTestId("alert-rules-table").locator("tbody tr", { hasText: name });
