@@ -1,8 +1,9 @@
-import { Alert, Col, Divider, Form, Input, InputNumber, Radio, Row, Select, Switch, Typography } from "antd";
+import { Col, Divider, Form, Input, InputNumber, Radio, Row, Select, Switch, Typography } from "antd";
 import { useEffect, useMemo } from "react";
 
 import { ApiError } from "../../api/client";
 import { useI18n } from "../../app/useI18n";
+import { ProblemAlert } from "../../components/ProblemAlert";
 import { PLATFORM_LABEL } from "../board/format";
 import { CONFIG_FIELDS, type FieldName, mapInvalidParams, type StrategyFormValues } from "./form";
 import { type Kind, useShops } from "./hooks";
@@ -60,26 +61,7 @@ export function StrategyForm({
       onFinish={onSubmit}
       data-testid="strategy-form"
     >
-      {error != null && (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={error instanceof Error ? error.message : String(error)}
-          description={
-            unplaced.length > 0 && (
-              <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-                {unplaced.map((param) => (
-                  <li key={param.name + param.reason}>
-                    <code>{param.name}</code>: {param.reason}
-                  </li>
-                ))}
-              </ul>
-            )
-          }
-          data-testid="strategy-form-error"
-        />
-      )}
+      <ProblemAlert error={error} unplaced={unplaced} testId="strategy-form-error" />
       <Row gutter={16}>
         <Col xs={24} md={14}>
           <Form.Item name="name" label={t("strategies.col.name")} rules={[{ ...required, whitespace: true }]}>
