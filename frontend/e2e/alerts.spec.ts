@@ -79,7 +79,11 @@ test("an admin creates a webhook alert rule, test-sends it, reads the history, e
     await choose(page, drawer.getByRole("combobox", { name: "级别" }), "错误");
     await page.keyboard.press("Escape");
     const channel = drawer.getByTestId("alert-channel").first();
-    await choose(page, channel.getByRole("combobox", { name: "渠道类型" }), "Webhook");
+    // Under load a choice can land before the dropdown is ready: choose again until the webhook's fields show.
+    await expect(async () => {
+      await choose(page, channel.getByRole("combobox", { name: "渠道类型" }), "Webhook");
+      await expect(channel.getByLabel("HMAC 签名密钥")).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
     await channel.getByLabel("地址").fill(receiver.url);
     await channel.getByLabel("HMAC 签名密钥").fill(SECRET);
     await screenshot(page, "79-alerts-form", { fullPage: false });
